@@ -1,0 +1,38 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts.phone import normalize_phone
+
+
+def find_user_by_login(login: str):
+    """The user whose phone or email is `login`, or None. A phone may be typed in any common form."""
+    User = get_user_model()
+    login = (login or "").strip()
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    try:
+        phone = normalize_phone(login)
+    except ValidationError:
+        return None
+    return User.objects.filter(phone=phone).first()
+
+
+class PhoneOrEmailBackend(ModelBackend):
+    """Sign in with a phone number (any common way of writing it) or an email address."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, password=None, **kwargs):
+        login = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
+        if login is None or password is None:
+            return None
+        user = find_user_by_login(login)
+        if user is None:
+            # Hash anyway, so that a missing account takes as long as a wrong password.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

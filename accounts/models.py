@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phone import format_phone, normalize_phone, validate_phone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, *, phone: str | None, email: str | None, password: str | None, **extra) -> "User":
+        if not phone and not email:
+            raise ValueError("A user needs a phone number or an email address.")
+        user = self.model(
+            phone=normalize_phone(phone) if phone else None,
+            email=email.strip().lower() if email else None,
+            **extra,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            # Citizens registered at a desk or by phone get no password until they claim the account by SMS.
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone=None, email=None, password=None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(phone=phone, email=email, password=password, **extra)
+
+    def create_superuser(self, phone=None, email=None, password=None, **extra) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(phone=phone, email=email, password=password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: a citizen (usually known by phone) or a member of staff (usually by email).
+
+    Either identifier signs in (accounts.backends.PhoneOrEmailBackend). Both are unique; emails are
+    compared case-insensitively.
+    """
+
+    phone = models.CharField(
+        _("phone number"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Kazakhstan number, for example +7 701 234 56 78."),
+    )
+    # NULL, not "", for "no email": the case-insensitive unique constraint must not treat two blanks as equal.
+    email = models.EmailField(_("email address"), null=True, blank=True)  # noqa: DJ001
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Whether the user can sign in to the staff workspace.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phone__isnull=False) | Q(email__isnull=False),
+                name="user_has_phone_or_email",
+                violation_error_message=_("Enter a phone number or an email address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phone__isnull=True) | Q(phone__regex=r"^\+7[0-9]{10}$"),
+                name="user_phone_e164_kz",
+                violation_error_message=_("Enter a Kazakhstan phone number, for example +7 701 234 56 78."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.display_phone or self.email or f"#{self.pk}"
+
+    @property
+    def display_phone(self) -> str:
+        return format_phone(self.phone) if self.phone else ""
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else str(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email:
+            self.email = self.email.strip().lower()

@@ -1,0 +1,126 @@
+"""What every benchmark shares: a benchmark database, a gunicorn under test, percentiles, the report."""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BENCH_DB = "openalmaty_bench"
+
+
+def machine() -> str:
+    mem_kib = int(
+        next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1]
+    )
+    return f"{os.cpu_count()} cores, {round(mem_kib / 1024 / 1024)} GiB"
+
+
+def now() -> str:
+    return datetime.now(ZoneInfo("Asia/Almaty")).isoformat(timespec="seconds")
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    cuts = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p95": round(cuts[94], 2),
+        "p99": round(cuts[98], 2),
+        "n": len(ordered),
+    }
+
+
+def bench_database_url() -> str:
+    """DATABASE_URL with the benchmark database in place of the portal's, created and migrated."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    conn.close()
+    url = urlunsplit((parts.scheme, parts.netloc, "/" + BENCH_DB, parts.query, ""))
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True,
+    )  # fmt: skip
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 1) -> Iterator[str]:
+    """A gunicorn serving the portal on a free loopback port; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "openalmaty.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).read()  # noqa: S310 — loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def server_time_ms(url: str) -> float:
+    """One GET; the server's own figure from the Server-Timing header (request start to response end)."""
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback
+        response.read()
+        header = response.headers["Server-Timing"]
+    return float(header.split("dur=")[1])
+
+
+def write_report(results: dict[str, dict]) -> None:
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {now()} on {machine()} (shared, noisy: read medians and p95, and ratios measured in the",
+        "same run). Server time is the time inside the server process for one request, from the",
+        "`Server-Timing` header that `openalmaty.middleware.ServerTimingMiddleware` adds.",
+        "",
+        "Reproduce: `make bench` (writes this file and `docs/benchmarks.json`).",
+        "",
+        "| key | what | p50 | p95 | p99 | unit | n | baseline | target | data |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, r in results.items():
+        baseline = f"{r['baseline']}: p95 {r['baseline_p95']}" if r.get("baseline") else ""
+        value = r.get("value", "")
+        lines.append(
+            f"| `{key}` | {r.get('what', '')} | {r.get('p50', value)} | {r.get('p95', '')} | {r.get('p99', '')} "
+            f"| {r['unit']} | {r.get('n', '')} | {baseline} | {r.get('target', '')} | {r.get('data', '')} |"
+        )
+    (DOCS / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")

@@ -1,0 +1,137 @@
+"""Test harness: real PostgreSQL (pytest-django), a real Celery worker on the real Redis, real Chromium.
+
+`make test` exports DATABASE_URL and REDIS_URL for the project-private services; the tests' broker is a
+Redis database of its own, so a running `make run` never sees their tasks.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
+# unless told that this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- Playwright on Debian's Chromium (Playwright's own browser download is not available) ----------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Asia/Almaty"}
+
+
+# --- A real Celery worker against the real Redis and the test database -----------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class WorkerProcess:
+    hostname: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
+    """A `celery worker` subprocess that reads and writes the test database.
+
+    Tests that use it need `django_db(transaction=True)`: the worker only sees what was committed.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from openalmaty.celery import app
+
+    parts = urlsplit(settings.DATABASE_URL)
+    test_db_url = urlunsplit((parts.scheme, parts.netloc, "/" + connection.settings_dict["NAME"], "", ""))
+    hostname = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    app.control.purge()  # what an earlier, interrupted run left in the tests' queue
+    env = {**os.environ, "DATABASE_URL": test_db_url}
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "openalmaty", "worker", "--pool", "prefork",
+             "--concurrency", "1", "--without-gossip", "--without-mingle", "--hostname", hostname,
+             "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    worker = WorkerProcess(hostname=hostname, process=process, log_path=log_path)
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[hostname], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{worker.log()}")
+    yield worker
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+# --- A throwaway Redis that a test may kill ----------------------------------------------------------------
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.2)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    server = RedisServer(url=url, process=process)
+    yield server
+    if process.poll() is None:
+        server.kill()
