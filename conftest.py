@@ -65,23 +65,13 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
-    """A `celery worker` subprocess that reads and writes the test database.
-
-    Tests that use it need `django_db(transaction=True)`: the worker only sees what was committed.
-    """
-    from django.conf import settings
-    from django.db import connection
-
+def start_worker(*, database_url: str, broker_url: str, log_path: Path, env: dict | None = None) -> WorkerProcess:
+    """Start a `celery worker` subprocess on `broker_url` and wait until it answers a ping."""
     from openalmaty.celery import app
 
-    parts = urlsplit(settings.DATABASE_URL)
-    test_db_url = urlunsplit((parts.scheme, parts.netloc, "/" + connection.settings_dict["NAME"], "", ""))
     hostname = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    app.control.purge()  # what an earlier, interrupted run left in the tests' queue
-    env = {**os.environ, "DATABASE_URL": test_db_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": broker_url, "CELERY_BROKER_URL": broker_url,
+           **(env or {})}  # fmt: skip
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "openalmaty", "worker", "--pool", "prefork",
@@ -91,47 +81,90 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
         )  # fmt: skip
     worker = WorkerProcess(hostname=hostname, process=process, log_path=log_path)
     deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[hostname], timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{worker.log()}")
-    yield worker
-    os.killpg(process.pid, signal.SIGTERM)
+    with app.connection_for_write(broker_url) as conn:
+        while not app.control.ping(destination=[hostname], timeout=0.5, connection=conn):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the Celery worker did not start:\n{worker.log()}")
+    return worker
+
+
+def stop_worker(worker: WorkerProcess) -> None:
+    if worker.process.poll() is not None:
+        return
+    os.killpg(worker.process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=15)
+        worker.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait()
+
+
+def test_database_url() -> str:
+    from django.conf import settings
+    from django.db import connection
+
+    parts = urlsplit(settings.DATABASE_URL)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + connection.settings_dict["NAME"], "", ""))
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
+    """A `celery worker` subprocess that reads and writes the test database, on the tests' Redis.
+
+    Tests that use it need `django_db(transaction=True)`: the worker only sees what was committed.
+    """
+    from django.conf import settings
+
+    from openalmaty.celery import app
+
+    app.control.purge()  # what an earlier, interrupted run left in the tests' queue
+    worker = start_worker(
+        database_url=test_database_url(),
+        broker_url=settings.CELERY_BROKER_URL,
+        log_path=tmp_path_factory.mktemp("celery") / "worker.log",
+    )
+    yield worker
+    stop_worker(worker)
 
 
 # --- A throwaway Redis that a test may kill ----------------------------------------------------------------
 @dataclass
 class RedisServer:
     url: str
-    process: subprocess.Popen
+    port: int
+    directory: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 @pytest.fixture
 def throwaway_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, which the test may kill and start again on the same port."""
     port = _free_port()
-    process = subprocess.Popen(
-        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.2)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    server = RedisServer(url=url, process=process)
+    server = RedisServer(url=f"redis://127.0.0.1:{port}/0", port=port, directory=tmp_path)
+    server.start()
     yield server
-    if process.poll() is None:
-        server.kill()
+    server.kill()

@@ -112,3 +112,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         if self.email:
             self.email = self.email.strip().lower()
+
+
+class PhoneConfirmation(models.Model):
+    """A one-time SMS code that proves a person holds a phone number (appeal form, sign-up, sign-in help)."""
+
+    phone = models.CharField(_("phone number"), max_length=16, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    purpose = models.CharField(_("purpose"), max_length=30, default="appeal")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone confirmation")
+        verbose_name_plural = _("phone confirmations")
+        indexes = [models.Index(fields=["ip", "created_at"], name="phoneconf_ip_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -211,7 +212,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Deadlines are database columns that these periodic tasks read; never ETA/countdown tasks (§2.1, L6).
+CELERY_BEAT_SCHEDULE = {
+    "redispatch-waiting-appeals": {"task": "appeals.tasks.redispatch_waiting_appeals_task", "schedule": 15.0},
+    "resend-pending-notifications": {"task": "appeals.tasks.resend_pending_notifications_task", "schedule": 60.0},
+    "warn-before-deadline": {"task": "appeals.tasks.warn_before_deadline_task", "schedule": crontab(minute=5)},
+    "escalate-overdue": {"task": "appeals.tasks.escalate_overdue_task", "schedule": crontab(minute=10)},
+    "close-quiet-answered": {
+        "task": "appeals.tasks.close_quiet_answered_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+# An answered appeal the citizen does not react to is closed after this many days; a complaint is still
+# possible within the legal window afterwards.
+APPEAL_QUIET_PERIOD_DAYS = int(os.environ.get("APPEAL_QUIET_PERIOD_DAYS", "10"))
 
 # --- Security --------------------------------------------------------------------------------------------
 # HTTPS=true is the production switch: TLS is terminated by the load balancer in front of gunicorn.

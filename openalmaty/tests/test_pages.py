@@ -47,8 +47,10 @@ def test_pages_load_nothing_from_other_hosts_and_send_a_csp(client):
 
 
 def test_every_section_in_the_navigation_answers(client):
-    for path in ("/guides/", "/appeals/new/", "/track/", "/accounts/login/", "/kk/guides/", "/en/track/"):
+    for path in ("/guides/", "/appeals/new/phone/", "/track/", "/accounts/login/", "/kk/guides/", "/en/track/"):
         assert client.get(path).status_code == 200, path
+    # a visitor who is not signed in first confirms the phone
+    assert client.get("/appeals/new/")["Location"] == "/appeals/new/phone/"
 
 
 def test_cabinet_asks_a_stranger_to_sign_in(client):

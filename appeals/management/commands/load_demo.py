@@ -2,12 +2,15 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import create_demo_users
 from accounts.phone import format_phone
+from appeals.reference import load_reference_data
 
 
 class Command(BaseCommand):
     help = "Load the demo data (idempotent: what exists already is left alone) and print the demo sign-ins."
 
     def handle(self, *args, **options) -> None:
+        counts = load_reference_data()
+        self.stdout.write("Reference data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
         users = create_demo_users()
         self.stdout.write("Demo sign-ins (phone or email, then the password):")
         for spec in users:

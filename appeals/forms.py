@@ -1,0 +1,102 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import AppealKind, Category, District, Language
+from appeals.uploads import ALLOWED_DESCRIPTION, MAX_FILES, validate_uploads
+
+# The kinds a citizen chooses on the web form; a complaint about an answer is filed from the appeal itself.
+PUBLIC_KINDS = [
+    (AppealKind.APPLICATION, _("Application: ask for something to be done")),
+    (AppealKind.REPORT, _("Report: tell us about a problem")),
+    (AppealKind.PROPOSAL, _("Proposal: suggest an improvement")),
+    (AppealKind.RESPONSE, _("Response: your opinion of the akimat's work")),
+    (AppealKind.REQUEST, _("Request: ask for an explanation")),
+    (AppealKind.INFORMATION_REQUEST, _("Request for information (answered within 15 calendar days)")),
+    (AppealKind.COMPLAINT, _("Complaint about a decision or an action of an official")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of appeal is it?"), choices=PUBLIC_KINDS, initial=AppealKind.APPLICATION
+    )
+    category = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Category.objects.filter(is_active=True).select_related("sphere"), required=False
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Not sure")
+    )
+    address = forms.CharField(
+        label=_("Address or place"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Abai Ave 10, or mkr. Samal-2, 58")}),
+    )
+    text = forms.CharField(
+        label=_("Describe the matter"),
+        min_length=20,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("What happened, where and since when, and what you ask for."),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents"),
+        required=False,
+        help_text=_("Up to %(count)s files of up to 10 MB: %(types)s.")
+        % {"count": MAX_FILES, "types": ALLOWED_DESCRIPTION},
+    )
+    contact_name = forms.CharField(
+        label=_("Your full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    contact_email = forms.EmailField(
+        label=_("Email (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    language = forms.ChoiceField(label=_("Language of the answer"), choices=Language.choices)
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data to consider this appeal."),
+        error_messages={"required": _("Without this consent the akimat cannot consider the appeal.")},
+    )
+    # A field people never see; bots that fill every field give themselves away.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Topics grouped by sphere, in the active language.
+        groups: dict[str, list] = {}
+        for category in self.fields["category"].queryset:
+            groups.setdefault(category.sphere.name, []).append((category.pk, category.name))
+        self.fields["category"].choices = [("", _("I don't know — the triage desk will decide")), *groups.items()]
+
+    def clean_attachments(self) -> list:
+        return validate_uploads(self.cleaned_data.get("attachments") or [])
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("The form was filled in automatically. Please fill it in yourself."))
+        return ""
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Appeal number"), max_length=20, widget=forms.TextInput(attrs={"placeholder": "OA-2026-000123"})
+    )
+    code = forms.CharField(label=_("Access code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].strip().upper()
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
