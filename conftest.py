@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -65,6 +66,25 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")
 
 
+@contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """Publish this process's tasks to another broker for a while (a Redis the test may kill)."""
+    from openalmaty.celery import app
+
+    def reset() -> None:  # producer pools are per broker URL (kombu.pools); drop the app's references
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = app.conf.broker_url
+    app.conf.broker_url = url
+    reset()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = old
+        reset()
+
+
 def start_worker(*, database_url: str, broker_url: str, log_path: Path, env: dict | None = None) -> WorkerProcess:
     """Start a `celery worker` subprocess on `broker_url` and wait until it answers a ping."""
     from openalmaty.celery import app
@@ -81,8 +101,8 @@ def start_worker(*, database_url: str, broker_url: str, log_path: Path, env: dic
         )  # fmt: skip
     worker = WorkerProcess(hostname=hostname, process=process, log_path=log_path)
     deadline = time.monotonic() + 60
-    with app.connection_for_write(broker_url) as conn:
-        while not app.control.ping(destination=[hostname], timeout=0.5, connection=conn):
+    with celery_broker(broker_url):
+        while not app.control.ping(destination=[hostname], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"the Celery worker did not start:\n{worker.log()}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -222,8 +223,10 @@ def route_appeal(*, appeal_id: int) -> bool:
     return True
 
 
-def redispatch_waiting(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) -> int:
+def redispatch_waiting(*, older_than: timedelta | None = None, limit: int = 500) -> int:
     """The sweeper: route what has waited in REGISTERED longer than `older_than` (the broker was down)."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.APPEAL_REDISPATCH_AFTER_SECONDS)
     ids = list(
         Appeal.objects.waiting_for_routing(older_than).order_by("received_at").values_list("pk", flat=True)[:limit]
     )

@@ -40,7 +40,7 @@ def check_database() -> Check:
 def check_redis() -> Check:
     def probe() -> dict:
         client = redis.Redis.from_url(
-            settings.CELERY_BROKER_URL,
+            celery_app.conf.broker_url,
             socket_connect_timeout=settings.HEALTHZ_TIMEOUT,
             socket_timeout=settings.HEALTHZ_TIMEOUT,
         )
@@ -55,10 +55,10 @@ def check_redis() -> Check:
 
 def check_celery_worker() -> Check:
     def probe() -> dict:
-        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_TIMEOUT)
-            # limit=1: return as soon as one worker answers instead of waiting out the timeout.
-            replies = celery_app.control.ping(connection=conn, timeout=settings.HEALTHZ_TIMEOUT, limit=1)
+        # limit=1: return as soon as one worker answers instead of waiting out the timeout.
+        replies = celery_app.control.ping(timeout=settings.HEALTHZ_TIMEOUT, limit=1)
         if not replies:
             raise RuntimeError("no worker answered")
         return {"workers": sorted(name for reply in replies for name in reply)}
@@ -66,8 +66,23 @@ def check_celery_worker() -> Check:
     return _timed(probe)
 
 
+def appeals_waiting() -> dict:
+    """Accepted appeals still REGISTERED two minutes after commit: what "lost" means operationally.
+
+    Reported beside the checks, not as one of them: a backlog is an alert for people, not a reason for
+    the load balancer to take a healthy web host out of service.
+    """
+    from appeals.services import lost_appeals_count
+
+    try:
+        count = lost_appeals_count()
+    except Exception as exc:
+        return {"status": "unknown", "error": type(exc).__name__}
+    return {"status": "ok" if count == 0 else "alert", "registered_over_2_min": count}
+
+
 def system_health() -> dict:
-    """{"status": "ok" | "down", "checks": {name: {...}}} — "ok" only when every check is."""
+    """{"status": "ok" | "down", "checks": {...}, "appeals": {...}} — "ok" only when every check is."""
     checks = {"database": check_database(), "redis": check_redis()}
     # Without Redis there is no way to reach a worker; say so instead of waiting for a second timeout.
     if checks["redis"]["status"] == "ok":
@@ -75,4 +90,4 @@ def system_health() -> dict:
     else:
         checks["celery_worker"] = {"status": "down", "error": "broker unreachable", "ms": 0.0}
     status = "ok" if all(check["status"] == "ok" for check in checks.values()) else "down"
-    return {"status": status, "checks": checks}
+    return {"status": status, "checks": checks, "appeals": appeals_waiting()}

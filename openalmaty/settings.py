@@ -226,6 +226,8 @@ CELERY_BEAT_SCHEDULE = {
 # An answered appeal the citizen does not react to is closed after this many days; a complaint is still
 # possible within the legal window afterwards.
 APPEAL_QUIET_PERIOD_DAYS = int(os.environ.get("APPEAL_QUIET_PERIOD_DAYS", "10"))
+# The sweeper routes appeals that waited in REGISTERED longer than this (the broker was down).
+APPEAL_REDISPATCH_AFTER_SECONDS = int(os.environ.get("APPEAL_REDISPATCH_AFTER_SECONDS", "30"))
 
 # --- Security --------------------------------------------------------------------------------------------
 # HTTPS=true is the production switch: TLS is terminated by the load balancer in front of gunicorn.

@@ -62,7 +62,7 @@ def test_registration_without_phone_or_email_is_refused_with_a_message(reference
     with pytest.raises(ValidationError) as exc:
         register_appeal(channel="web", text="Some long enough text of an appeal", contact=Contact(name="X"))
 
-    assert "phone or an email" in str(exc.value)
+    assert "телефон или эл. почта" in str(exc.value)
     assert not Appeal.objects.exists()
 
 
@@ -169,7 +169,7 @@ def test_an_extension_beyond_two_months_is_refused(make_appeal, specialist, head
     appeal = routed(make_appeal)
     services.take_appeal(appeal=appeal, actor=specialist)
 
-    with pytest.raises(ValidationError, match="at most"):
+    with pytest.raises(ValidationError, match="не позднее"):
         services.extend_deadline(appeal=appeal, actor=head, new_due_date=appeal.latest_due_date + timedelta(days=1),
                                  reason="…")  # fmt: skip
     with pytest.raises(PermissionDenied):

@@ -5,6 +5,8 @@ import urllib.request
 
 import pytest
 
+from conftest import celery_broker
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -29,9 +31,12 @@ def test_healthz_is_ok_when_database_redis_and_worker_are_up(live_server, celery
     assert celery_worker_process.hostname in body["checks"]["celery_worker"]["workers"]
 
 
-def test_healthz_reports_a_stopped_redis_as_down_quickly(live_server, throwaway_redis, settings):
-    settings.CELERY_BROKER_URL = throwaway_redis.url
+def test_healthz_reports_a_stopped_redis_as_down_quickly(live_server, throwaway_redis):
+    with celery_broker(throwaway_redis.url):
+        check_redis_going_down(live_server, throwaway_redis)
 
+
+def check_redis_going_down(live_server, throwaway_redis) -> None:
     status, body = get_json(live_server.url + "/healthz")
     assert body["checks"]["redis"]["status"] == "ok"
     assert body["checks"]["celery_worker"]["status"] == "down"  # nobody consumes this broker

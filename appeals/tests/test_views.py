@@ -1,0 +1,159 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from appeals.models import Appeal, AppealStatus, Attachment, Category, District
+from appeals.services import route_appeal
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def confirm_phone_by_sms(client, sms_outbox, phone="8 701 555 66 77") -> str:
+    response = client.post("/appeals/new/phone/", {"step": "send", "phone": phone})
+    assert response.status_code == 302
+    code = re.search(r"\b(\d{6})\b", sms_outbox()[-1]["text"]).group(1)
+    response = client.post("/appeals/new/phone/", {"step": "check", "code": code})
+    assert response["Location"] == "/appeals/new/"
+    return code
+
+
+def form_data(**overrides) -> dict:
+    return {
+        "kind": "application",
+        "category": Category.objects.get(code="courtyard").pk,
+        "district": District.objects.get(code="bostandyk").pk,
+        "address": "мкр. Орбита-2, 15",
+        "text": "Во дворе сломаны скамейки и качели на детской площадке, дети травмируются.",
+        "contact_name": "Ержан Омаров",
+        "contact_email": "",
+        "language": "ru",
+        "consent": "on",
+        "website": "",
+        **overrides,
+    }
+
+
+def test_a_visitor_confirms_the_phone_by_sms_and_files_an_appeal_with_a_photo(client, reference, sms_outbox):
+    confirm_phone_by_sms(client, sms_outbox)
+
+    photo = SimpleUploadedFile("двор.png", PNG, content_type="image/png")
+    response = client.post("/appeals/new/", form_data(attachments=[photo]))
+
+    appeal = Appeal.objects.get()
+    assert response["Location"] == f"/appeals/receipt/{appeal.public_id}/"
+    assert appeal.contact_phone == "+77015556677" and appeal.phone_verified
+    assert appeal.channel == "web" and appeal.category.code == "courtyard"
+    attachment = Attachment.objects.get(appeal=appeal)
+    assert attachment.original_name == "двор.png" and attachment.content_type == "image/png"
+    assert "двор" not in attachment.file.name  # never the citizen's file name on disk
+    receipt = client.get(response["Location"]).content.decode()
+    assert appeal.number in receipt and appeal.access_code in receipt and "<svg" in receipt
+
+
+def test_the_form_is_not_shown_before_the_phone_is_confirmed(client, reference):
+    assert client.get("/appeals/new/")["Location"] == "/appeals/new/phone/"
+    client.post("/appeals/new/", form_data())
+    assert not Appeal.objects.exists()
+
+
+def test_a_wrong_sms_code_is_refused_and_counts_down(client, reference, sms_outbox):
+    client.post("/appeals/new/phone/", {"step": "send", "phone": "+77015556677"})
+
+    response = client.post("/appeals/new/phone/", {"step": "check", "code": "000000"})
+
+    assert response.status_code == 200
+    assert "Осталось попыток: 4" in response.content.decode()
+    assert client.get("/appeals/new/")["Location"] == "/appeals/new/phone/"
+
+
+def test_a_bad_attachment_is_explained_and_the_text_is_kept(client, reference, sms_outbox):
+    confirm_phone_by_sms(client, sms_outbox)
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is a program", content_type="image/jpeg")
+
+    response = client.post("/appeals/new/", form_data(attachments=[fake]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "photo.jpg" in html and "не принимаются" in html
+    assert "дети травмируются" in html  # what was typed is still there
+    assert not Appeal.objects.exists()
+
+
+def test_the_honeypot_stops_a_bot(client, reference, sms_outbox):
+    confirm_phone_by_sms(client, sms_outbox)
+
+    response = client.post("/appeals/new/", form_data(website="http://spam.example"))
+
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_a_signed_in_citizen_files_without_an_sms_code(client, citizen, reference):
+    client.force_login(citizen)
+
+    response = client.post("/appeals/new/", form_data(contact_name=citizen.full_name))
+
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302
+    assert appeal.citizen == citizen and appeal.channel == "cabinet" and appeal.contact_phone == citizen.phone
+
+
+def test_a_receipt_is_only_for_whoever_filed_it(client, make_appeal):
+    appeal = make_appeal()
+
+    assert client.get(f"/appeals/receipt/{appeal.public_id}/").status_code == 404
+
+
+def test_tracking_shows_the_public_timeline_and_never_internal_notes(client, make_appeal, specialist):
+    from appeals import services
+
+    appeal = make_appeal()
+    route_appeal(appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    services.take_appeal(appeal=appeal, actor=specialist)
+    services.add_note(appeal=appeal, actor=specialist, text="СЕКРЕТНАЯ внутренняя заметка")
+
+    html = client.get("/track/", {"number": appeal.number.lower(), "code": appeal.access_code.lower()}).content.decode()
+
+    assert appeal.department.name_ru in html
+    assert "В работе" in html
+    assert "СЕКРЕТНАЯ" not in html
+
+
+def test_tracking_with_a_wrong_code_looks_exactly_like_a_missing_number(client, make_appeal):
+    appeal = make_appeal()
+    missing = appeal.number[:-1] + ("0" if appeal.number[-1] != "0" else "1")
+
+    wrong_code = client.get("/track/", {"number": appeal.number, "code": "AAAAAAAAAA"})
+    no_such = client.get("/track/", {"number": missing, "code": "AAAAAAAAAA"})
+
+    def normalised(response, number: str) -> str:  # CSRF tokens and CSP nonces are new in every response
+        html = response.content.decode().replace(number, "N")
+        return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", html)
+
+    assert wrong_code.status_code == no_such.status_code == 200
+    assert normalised(wrong_code, appeal.number) == normalised(no_such, missing)
+    assert appeal.department is None or appeal.department.name_ru not in wrong_code.content.decode()
+
+
+def test_an_attachment_needs_the_number_and_the_code(client, make_appeal):
+    photo = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+    appeal = make_appeal(attachments=[photo])
+    attachment = appeal.attachments.get()
+    url = f"/track/file/{attachment.public_id}/"
+
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"number": appeal.number, "code": "WRONGWRONG"}).status_code == 404
+    response = client.get(url, {"number": appeal.number, "code": appeal.access_code})
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+
+
+def test_status_is_not_changed_by_the_form(client, citizen, reference):
+    client.force_login(citizen)
+    client.post("/appeals/new/", form_data(status="closed"))
+
+    assert Appeal.objects.get().status == AppealStatus.REGISTERED

@@ -1,0 +1,105 @@
+"""End to end with a real Celery worker on the real Redis (and one that a test may kill)."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from accounts.session import remember_confirmed_phone
+from appeals.calendar import add_working_days
+from appeals.models import Appeal, AppealStatus, Category, District, EventKind
+from appeals.reference import load_reference_data
+from appeals.services import Contact, register_appeal
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def confirmed_client() -> Client:
+    client = Client()
+    session = client.session
+    remember_confirmed_phone(session, "+77015556677")
+    session.save()
+    return client
+
+
+def test_a_form_submission_is_routed_by_the_worker_with_the_legal_deadline(celery_worker_process):
+    load_reference_data()
+    client = confirmed_client()
+
+    response = client.post("/appeals/new/", {
+        "kind": "application", "category": Category.objects.get(code="courtyard").pk,
+        "district": District.objects.get(code="auezov").pk, "address": "мкр. Аксай-4, 12",
+        "text": "Во дворе нет освещения и разбита детская площадка.", "contact_name": "Ержан Омаров",
+        "language": "ru", "consent": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+
+    appeal = Appeal.objects.get()
+    wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED)
+    appeal.refresh_from_db()
+    assert appeal.department.code == "akimat-auezov"
+    assert appeal.due_date == add_working_days(appeal.registered_on, 15)
+    assert appeal.events.filter(kind=EventKind.ROUTED).count() == 1
+
+
+def test_a_task_delivered_twice_changes_nothing(celery_worker_process):
+    from appeals.tasks import route_appeal_task
+
+    load_reference_data()
+    appeal = register_appeal(channel="call_centre", text="Не горит светофор на перекрёстке",
+                             contact=Contact(name="Caller", phone="+77015556677"))  # fmt: skip
+    wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED)
+    routed = Appeal.objects.values().get(pk=appeal.pk)
+
+    results = [route_appeal_task.delay(appeal.pk) for _ in range(2)]
+    wait_for(lambda: "route_appeal_task" in celery_worker_process.log() and
+             celery_worker_process.log().count("succeeded") >= 3)  # fmt: skip
+
+    assert [r.id for r in results]
+    assert Appeal.objects.values().get(pk=appeal.pk) == routed
+    assert appeal.events.filter(kind=EventKind.ROUTED).count() == 1
+
+
+def test_with_redis_down_the_appeal_is_accepted_fast_and_routed_when_redis_is_back(throwaway_redis, tmp_path):
+    """Registration never waits on the broker; the sweeper routes what waited once Redis returns."""
+    from appeals.tasks import redispatch_waiting_appeals_task
+    from conftest import celery_broker, start_worker, stop_worker, test_database_url
+
+    load_reference_data()
+    worker = start_worker(
+        database_url=test_database_url(), broker_url=throwaway_redis.url, log_path=tmp_path / "worker.log",
+        env={"APPEAL_REDISPATCH_AFTER_SECONDS": "0"},
+    )  # fmt: skip
+    try:
+        with celery_broker(throwaway_redis.url):
+            throwaway_redis.kill()
+            client = confirmed_client()
+            started = time.monotonic()
+            response = client.post("/appeals/new/", {
+                "kind": "report", "category": Category.objects.get(code="waste").pk, "address": "ул. Толе би, 100",
+                "text": "Мусор не вывозят уже неделю, контейнеры переполнены.", "contact_name": "Ержан Омаров",
+                "language": "ru", "consent": "on",
+            })  # fmt: skip
+            elapsed = time.monotonic() - started
+
+            assert response.status_code == 302, response.content.decode()[:500]
+            assert elapsed < 0.5, f"registration took {elapsed:.2f} s with Redis down"
+            appeal = Appeal.objects.get()
+            time.sleep(1)
+            assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.REGISTERED  # nobody could route it
+
+            throwaway_redis.start()
+            redispatch_waiting_appeals_task.delay()  # what beat sends every 15 s
+            wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED, timeout=30)
+        assert Appeal.objects.get(pk=appeal.pk).department.code == "ecology"
+    finally:
+        stop_worker(worker)
