@@ -29,6 +29,14 @@ CHROMIUM = "/usr/bin/chromium"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the shared cache (Redis); every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- Playwright on Debian's Chromium (Playwright's own browser download is not available) ----------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:

@@ -368,6 +368,7 @@ class Appeal(TimeStampedModel):
         blank=True,
         related_name="appeals",
         verbose_name=_("citizen account"),
+        db_index=False,  # appeal_citizen_idx leads with it
     )
     contact_name = models.CharField(_("name"), max_length=200)
     contact_phone = models.CharField(_("phone"), max_length=16, blank=True)
@@ -391,6 +392,7 @@ class Appeal(TimeStampedModel):
         related_name="appeals",
         verbose_name=_("department"),
         editable=False,
+        db_index=False,  # appeal_queue_idx leads with it
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -507,7 +509,9 @@ class EventKind(models.TextChoices):
 class AppealEvent(models.Model):
     """One line of the appeal's timeline: who did what, when; public ones are shown to the citizen."""
 
-    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    appeal = models.ForeignKey(
+        Appeal, models.CASCADE, related_name="events", verbose_name=_("appeal"), db_index=False
+    )  # appealevent_timeline_idx leads with it
     kind = models.CharField(_("event"), max_length=30, choices=EventKind)
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     actor = models.ForeignKey(

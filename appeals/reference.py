@@ -4,6 +4,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from appeals.calendar import sync_calendar
 from appeals.models import AppealClock, Category, Department, DepartmentKind, District, RoutingRule, Sphere
@@ -11,18 +12,24 @@ from appeals.models import AppealClock, Category, Department, DepartmentKind, Di
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.yaml"
 CALENDAR_YEARS = range(2021, 2029)
 
-# The law's clocks (domain/appeals_law.md §0):
-# kind, legal basis, days, day type, longest term with extensions in months (0: no extension).
+# The law's clocks (domain/appeals_law.md §0): kind, legal basis (an English msgid, shown translated),
+# days, day type, longest term with extensions in months (0: no extension).
 DEFAULT_CLOCKS = [
-    ("application", "АППК РК, ст. 76 (15 рабочих дней)", 15, "working", 2),
-    ("report", "АППК РК, ст. 76 (15 рабочих дней)", 15, "working", 2),
-    ("response", "АППК РК, ст. 76 (15 рабочих дней)", 15, "working", 2),
-    ("proposal", "АППК РК, ст. 76 (15 рабочих дней)", 15, "working", 2),
-    ("request", "АППК РК, ст. 76 (15 рабочих дней)", 15, "working", 2),
+    ("application", gettext_noop("APPK of Kazakhstan, Art. 76: 15 working days"), 15, "working", 2),
+    ("report", gettext_noop("APPK of Kazakhstan, Art. 76: 15 working days"), 15, "working", 2),
+    ("response", gettext_noop("APPK of Kazakhstan, Art. 76: 15 working days"), 15, "working", 2),
+    ("proposal", gettext_noop("APPK of Kazakhstan, Art. 76: 15 working days"), 15, "working", 2),
+    ("request", gettext_noop("APPK of Kazakhstan, Art. 76: 15 working days"), 15, "working", 2),
     # Considered by the higher body in 20 working days, with no extension (APPK Art. 99, [P] in the notes).
-    ("complaint", "АППК РК, ст. 91–99 (жалоба, 20 рабочих дней)", 20, "working", 0),
+    ("complaint", gettext_noop("APPK of Kazakhstan, Arts. 91–99 (complaint): 20 working days"), 20, "working", 0),
     # Law 401-V, Art. 11: 15 calendar days. Its extension rules are unverified, so none is offered.
-    ("information_request", "Закон РК «О доступе к информации», ст. 11 (15 календарных дней)", 15, "calendar", 0),
+    (
+        "information_request",
+        gettext_noop("Law of Kazakhstan on access to information, Art. 11: 15 calendar days"),
+        15,
+        "calendar",
+        0,
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import CodeForm, PhoneForm
+from accounts.phone import format_phone
 from accounts.services import phone_confirmation_check, phone_confirmation_start
 from accounts.session import confirmed_phone, remember_confirmed_phone
 from appeals.forms import AppealForm, TrackForm
@@ -35,8 +37,8 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
     form = AppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if over_limit(f"appeal:{ip}", limit=5, window_seconds=60) or over_limit(
-            f"appeal-day:{ip}", limit=30, window_seconds=86400
+        if over_limit(f"appeal:{ip}", limit=settings.APPEAL_RATE_PER_MINUTE, window_seconds=60) or over_limit(
+            f"appeal-day:{ip}", limit=settings.APPEAL_RATE_PER_DAY, window_seconds=86400
         ):
             form.add_error(None, _("Too many appeals from your network in a short time. Try again in a minute."))
         else:
@@ -55,7 +57,7 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[FILED_KEY] = [*request.session.get(FILED_KEY, [])[-19:], str(appeal.public_id)]
                 return redirect("appeals:receipt", public_id=appeal.public_id)
-    return render(request, "appeals/appeal_form.html", {"form": form, "phone": phone})
+    return render(request, "appeals/appeal_form.html", {"form": form, "phone": format_phone(phone)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,9 +44,10 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-def redis_db_url(url: str, db: int) -> str:
-    """The same Redis server as `url`, another logical database (cache apart from the broker)."""
-    parts = urlsplit(url)
+def cache_url_for(broker_url: str) -> str:
+    """The broker's Redis server, logical database + 8: the cache never shares keys with a queue."""
+    parts = urlsplit(broker_url)
+    db = int(parts.path.strip("/") or 0) + 8
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
 
 
@@ -113,7 +114,7 @@ DATABASES = {
 # No ATOMIC_REQUESTS: services own their transactions.
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:56379/0")
-CACHE_URL = os.environ.get("CACHE_URL") or redis_db_url(REDIS_URL, 2)
+CACHE_URL = os.environ.get("CACHE_URL") or cache_url_for(REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -226,6 +227,9 @@ CELERY_BEAT_SCHEDULE = {
 # An answered appeal the citizen does not react to is closed after this many days; a complaint is still
 # possible within the legal window afterwards.
 APPEAL_QUIET_PERIOD_DAYS = int(os.environ.get("APPEAL_QUIET_PERIOD_DAYS", "10"))
+# Anti-automation on the public appeal form, per client address (fails open when Redis is down).
+APPEAL_RATE_PER_MINUTE = int(os.environ.get("APPEAL_RATE_PER_MINUTE", "5"))
+APPEAL_RATE_PER_DAY = int(os.environ.get("APPEAL_RATE_PER_DAY", "30"))
 # The sweeper routes appeals that waited in REGISTERED longer than this (the broker was down).
 APPEAL_REDISPATCH_AFTER_SECONDS = int(os.environ.get("APPEAL_REDISPATCH_AFTER_SECONDS", "30"))
 

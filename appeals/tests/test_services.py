@@ -29,7 +29,7 @@ def test_registration_writes_the_appeal_its_first_event_and_a_notification(make_
     assert appeal.status == AppealStatus.REGISTERED
     assert appeal.number.startswith(f"OA-{timezone.localdate().year}-")
     assert len(appeal.access_code) == 10
-    assert appeal.legal_basis.startswith("АППК")
+    assert appeal.legal_basis.startswith("APPK of Kazakhstan, Art. 76")
     assert list(appeal.events.values_list("kind", flat=True)) == [EventKind.REGISTERED]
     sms = Notification.objects.get(appeal=appeal)
     assert sms.to == "+77011112233"

@@ -157,3 +157,14 @@ def test_status_is_not_changed_by_the_form(client, citizen, reference):
     client.post("/appeals/new/", form_data(status="closed"))
 
     assert Appeal.objects.get().status == AppealStatus.REGISTERED
+
+
+def test_the_form_limits_how_fast_one_address_files(client, citizen, reference, settings):
+    settings.APPEAL_RATE_PER_MINUTE = 2
+    client.force_login(citizen)
+
+    for _ in range(3):
+        response = client.post("/appeals/new/", form_data(contact_name=citizen.full_name))
+
+    assert Appeal.objects.count() == 2
+    assert "Слишком много обращений" in response.content.decode()

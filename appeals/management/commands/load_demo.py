@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import create_demo_users
 from accounts.phone import format_phone
+from appeals.demo import create_demo_appeals, create_demo_staff
 from appeals.reference import load_reference_data
 
 
@@ -10,10 +11,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         counts = load_reference_data()
-        self.stdout.write("Reference data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
-        users = create_demo_users()
+        self.stderr.write("Reference data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+        generated = create_demo_appeals()
+        self.stderr.write(f"Demo appeals generated: {generated}")
+        accounts = [*create_demo_users(), *create_demo_staff()]
         self.stdout.write("Demo sign-ins (phone or email, then the password):")
-        for spec in users:
+        for spec in accounts:
             self.stdout.write(
-                f"  {spec['role']:<45} {format_phone(spec['phone'])} / {spec['email']}  password: {spec['password']}"
+                f"  {spec['role']:<48} {format_phone(spec['phone'])} / {spec['email']}  password: {spec['password']}"
             )

@@ -1,0 +1,50 @@
+"""Demo staff and demo appeals for `make run` (idempotent)."""
+
+from django.db import transaction
+
+from accounts.models import User
+from appeals.generator import AppealGenerator
+from appeals.models import Appeal, Department, DepartmentMembership, MemberRole
+
+DEMO_STAFF = [
+    {
+        "role": "Specialist, traffic and passenger transport",
+        "email": "specialist@open-almaty.kz",
+        "phone": "+77010000003",
+        "full_name": "Нурлан Ахметов",
+        "password": "demo-staff-2026",
+        "department": "transport-traffic",
+        "member_role": MemberRole.SPECIALIST,
+    },
+    {
+        "role": "Head, traffic and passenger transport",
+        "email": "head@open-almaty.kz",
+        "phone": "+77010000004",
+        "full_name": "Гульнара Сейткали",
+        "password": "demo-staff-2026",
+        "department": "transport-traffic",
+        "member_role": MemberRole.HEAD,
+    },
+]
+
+
+@transaction.atomic
+def create_demo_staff() -> list[dict]:
+    for spec in DEMO_STAFF:
+        user = User.objects.filter(phone=spec["phone"]).first()
+        if user is None:
+            user = User.objects.create_user(phone=spec["phone"], email=spec["email"], password=spec["password"],
+                                            full_name=spec["full_name"], is_staff=True)  # fmt: skip
+        department = Department.objects.get(code=spec["department"])
+        DepartmentMembership.objects.get_or_create(user=user, department=department,
+                                                   defaults={"role": spec["member_role"]})  # fmt: skip
+        if spec["member_role"] == MemberRole.HEAD and department.head_id is None:
+            Department.objects.filter(pk=department.pk).update(head=user)
+    return DEMO_STAFF
+
+
+def create_demo_appeals(*, days: int = 30) -> int:
+    """A month of realistic appeals, only into an empty database."""
+    if Appeal.objects.exists():
+        return 0
+    return AppealGenerator().generate(days=days)
