@@ -7,6 +7,7 @@ actions is built on top of it (issue 7). Status changes only through appeals.ser
 from datetime import timedelta
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import (
@@ -137,10 +138,9 @@ class AppealAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         lost = Appeal.objects.waiting_for_routing(timedelta(minutes=2)).count()
-        extra_context = {
-            **(extra_context or {}),
-            "title": _("Appeals") + (f" — {_('not routed')}: {lost}" if lost else ""),
-        }
+        if lost:
+            title = gettext("Appeals — not routed after 2 minutes: %(count)s") % {"count": lost}
+            extra_context = {**(extra_context or {}), "title": title}
         return super().changelist_view(request, extra_context)
 
 

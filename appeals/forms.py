@@ -74,11 +74,15 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Topics grouped by sphere, in the active language.
+        # A callable: the grouped list is built only when the form is shown, not when a POST is validated.
+        self.fields["category"].choices = self._grouped_categories
+
+    def _grouped_categories(self) -> list:
+        """Topics grouped by sphere, in the active language."""
         groups: dict[str, list] = {}
         for category in self.fields["category"].queryset:
             groups.setdefault(category.sphere.name, []).append((category.pk, category.name))
-        self.fields["category"].choices = [("", _("I don't know — the triage desk will decide")), *groups.items()]
+        return [("", _("I don't know — the triage desk will decide")), *groups.items()]
 
     def clean_attachments(self) -> list:
         return validate_uploads(self.cleaned_data.get("attachments") or [])

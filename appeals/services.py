@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +35,10 @@ from appeals.models import (
     District,
     EventKind,
     MemberRole,
+    NotificationStatus,
     Outcome,
 )
-from appeals.notifications import notify_citizen, notify_staff
+from appeals.notifications import dispatch_pending, notify_citizen, notify_staff
 from appeals.routing import choose_department
 from appeals.uploads import validate_upload
 
@@ -79,10 +80,15 @@ class Contact:
 def _next_number(year: int) -> str:
     """OA-<year>-<6 digits> from a per-year PostgreSQL sequence: no race between web workers, no lock."""
     sequence = f"appeal_number_{int(year)}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")  # created ahead by migration; a net
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        value = cursor.fetchone()[0]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            value = cursor.fetchone()[0]
+    except ProgrammingError:  # a year the migrations did not create a sequence for (after 2040)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            value = cursor.fetchone()[0]
     return f"OA-{year}-{value:06d}"
 
 
@@ -138,6 +144,8 @@ def register_appeal(
 
     Raises ValidationError for what the law or the database refuses (e.g. no way to reach the author).
     """
+    if not (citizen or contact.phone or contact.email):
+        raise ValidationError(_("An appeal needs a way to reach its author: a phone or an email."), code="anonymous")
     clock = AppealClock.objects.get(kind=kind)
     received_at = received_at or timezone.now()
     deadlines = compute_deadlines(clock=clock, received_at=received_at)
@@ -164,8 +172,13 @@ def register_appeal(
         latest_due_date=deadlines.latest_due_date,
         redirect_due_date=deadlines.redirect_due_date,
     )
-    # The generated number and ids need no uniqueness queries: the database guarantees them.
-    appeal.full_clean(exclude=["number", "public_id", "access_code"])
+    # Field validation only: the database enforces the constraints and uniqueness itself, and checking them
+    # here would cost a query each (a third of the request's time); related objects come in loaded.
+    appeal.full_clean(
+        exclude=["number", "public_id", "access_code", "citizen", "category", "district", "parent"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     appeal.save()
     event = AppealEvent.objects.create(
         appeal=appeal,
@@ -175,7 +188,7 @@ def register_appeal(
         data={"channel": channel, "due_date": appeal.due_date.isoformat()},
     )
     _save_attachments(appeal=appeal, files=attachments, event=event, uploaded_by=registered_by or citizen)
-    notify_citizen(appeal=appeal, event=event)
+    notify_citizen(appeal=appeal, event=event, dispatch=False)  # sent by route_appeal, or by beat
     from appeals.tasks import dispatch_after_commit, route_appeal_task
 
     dispatch_after_commit(route_appeal_task, appeal.pk)
@@ -220,6 +233,9 @@ def route_appeal(*, appeal_id: int) -> bool:
             department=department,
             data={"reason": reason},
         )
+        # The registration message (number, code, deadline) waits for this moment: one broker round trip
+        # less for the citizen's request.
+        dispatch_pending(appeal.notifications.filter(status=NotificationStatus.PENDING))
     return True
 
 

@@ -1,21 +1,40 @@
-"""`make bench`: run every benchmark and write docs/BENCHMARKS.md and docs/benchmarks.json."""
+"""`make bench`: run every benchmark and write docs/BENCHMARKS.md and docs/benchmarks.json.
 
-from bench import home
-from bench.harness import bench_database_url, write_report
+`make bench` runs them all; `python -m bench home` runs some; `--fresh` regenerates the million appeals.
+"""
 
-BENCHMARKS = [home]
+import os
+import sys
+
+import django
+
+from bench.harness import bench_database_url, previous_results, write_report
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    fresh = "--fresh" in argv
+    names = [arg for arg in argv if not arg.startswith("--")]
     database_url = bench_database_url()
-    results: dict[str, dict] = {}
-    for module in BENCHMARKS:
-        print(f"bench: {module.__name__}", flush=True)
-        results.update(module.run(database_url))
-    write_report(results)
+    os.environ["DATABASE_URL"] = database_url  # this process reads and prepares the benchmark database too
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openalmaty.settings")
+    django.setup()
+    from bench import appeals, home
+
+    results = previous_results()
+
+    def record(new: dict[str, dict]) -> None:
+        results.update(new)
+        write_report(results)
+
+    benchmarks = {"home": home.run, "appeals": lambda url: appeals.run(url, fresh=fresh, record=record)}
+    for name, run in benchmarks.items():
+        if names and name not in names:
+            continue
+        print(f"bench: {name}", flush=True)
+        record(run(database_url))
     for key, result in results.items():
-        print(f"  {key}: p50 {result.get('p50')} p95 {result.get('p95')} {result['unit']}")
+        print(f"  {key}: p50 {result.get('p50', result.get('value'))} p95 {result.get('p95', '')} {result['unit']}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

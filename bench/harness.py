@@ -6,6 +6,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -70,10 +71,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 1) -> Iterator[str]:
+def gunicorn(database_url: str, workers: int = 1, env: dict | None = None) -> Iterator[str]:
     """A gunicorn serving the portal on a free loopback port; yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "openalmaty.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],
@@ -93,12 +94,73 @@ def gunicorn(database_url: str, workers: int = 1) -> Iterator[str]:
         process.wait(timeout=30)
 
 
+@contextmanager
+def celery(database_url: str, *, beat: bool = False, env: dict | None = None, log_dir: Path | None = None):
+    """A Celery worker (and beat, if asked) for the benchmark database, stopped on exit."""
+    env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    log_dir = log_dir or Path(tempfile.gettempdir())
+    commands = [
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "openalmaty",
+            "worker",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+            "--hostname",
+            f"bench-{os.getpid()}@%h",
+        ]
+    ]
+    if beat:
+        commands.append(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "openalmaty",
+                "beat",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(log_dir / f"bench-beat-{os.getpid()}"),
+            ]
+        )
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=(log_dir / f"bench-celery-{i}.log").open("w"),
+                         stderr=subprocess.STDOUT, start_new_session=True)
+        for i, command in enumerate(commands)
+    ]  # fmt: skip
+    try:
+        time.sleep(3)  # the worker connects and declares its queues
+        yield processes
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def server_time_ms(url: str) -> float:
     """One GET; the server's own figure from the Server-Timing header (request start to response end)."""
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback
         response.read()
         header = response.headers["Server-Timing"]
     return float(header.split("dur=")[1])
+
+
+def previous_results() -> dict[str, dict]:
+    path = DOCS / "benchmarks.json"
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def write_report(results: dict[str, dict]) -> None:
@@ -113,14 +175,18 @@ def write_report(results: dict[str, dict]) -> None:
         "",
         "Reproduce: `make bench` (writes this file and `docs/benchmarks.json`).",
         "",
-        "| key | what | p50 | p95 | p99 | unit | n | baseline | target | data |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| key | what | p50 / value | p95 | p99 | unit | n | baseline | target | data | measured |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, r in results.items():
         baseline = f"{r['baseline']}: p95 {r['baseline_p95']}" if r.get("baseline") else ""
         value = r.get("value", "")
         lines.append(
             f"| `{key}` | {r.get('what', '')} | {r.get('p50', value)} | {r.get('p95', '')} | {r.get('p99', '')} "
-            f"| {r['unit']} | {r.get('n', '')} | {baseline} | {r.get('target', '')} | {r.get('data', '')} |"
+            f"| {r['unit']} | {r.get('n', '')} | {baseline} | {r.get('target', '')} | {r.get('data', '')} "
+            f"| {r.get('measured_at', '')[:16]} |"
         )
+    notes = [f"- `{key}`: {r['note']}" for key, r in results.items() if r.get("note")]
+    if notes:
+        lines += ["", "## Notes", "", *notes]
     (DOCS / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")

@@ -21,9 +21,11 @@ def over_limit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one hit on `key`; True when more than `limit` hits fell in the current window."""
     cache_key = f"ratelimit:{key}"
     try:
-        if cache.add(cache_key, 1, timeout=window_seconds):
+        try:
+            return cache.incr(cache_key) > limit  # one round trip while the window is open
+        except ValueError:  # no counter yet: open the window
+            cache.add(cache_key, 1, timeout=window_seconds)
             return False
-        return cache.incr(cache_key) > limit
     except Exception as exc:
         logger.warning("rate limit not applied (%s)", exc)
         return False

@@ -186,6 +186,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "openalmaty.sms.FileBackend")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", LOCAL_DIR / "sms"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "OpenAlmaty")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # for openalmaty.sms.HttpBackend
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
+SMS_GATEWAY_RETRIES = int(os.environ.get("SMS_GATEWAY_RETRIES", "2"))
 
 # --- Celery (read notes/performance_and_reliability.md §2 before changing) --------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

@@ -7,6 +7,9 @@ BaseSmsBackend and lives here too.
 
 import json
 import logging
+import time
+import urllib.error
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,6 +44,43 @@ class FileBackend(BaseSmsBackend):
         record = {**asdict(message), "sent_at": timezone.now().isoformat()}
         with (directory / "messages.jsonl").open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+class SmsGatewayError(Exception):
+    pass
+
+
+class HttpBackend(BaseSmsBackend):
+    """A provider's HTTP gateway: POST JSON {"to", "text", "sender"} with a bearer token.
+
+    Each attempt is bounded by SMS_GATEWAY_TIMEOUT; connection errors and 5xx answers are retried
+    (SMS_GATEWAY_RETRIES times, with a short backoff), a 4xx answer is not. Whatever still fails raises,
+    and the notification stays PENDING for Celery beat to send later.
+    """
+
+    def send(self, message: SmsMessage) -> None:
+        payload = json.dumps(asdict(message), ensure_ascii=False).encode()
+        request = urllib.request.Request(  # noqa: S310 — the URL is the operator's configuration
+            settings.SMS_GATEWAY_URL,
+            data=payload,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+            method="POST",
+        )
+        last_error: Exception | None = None
+        for attempt in range(settings.SMS_GATEWAY_RETRIES + 1):
+            if attempt:
+                time.sleep(0.2 * 2**attempt)
+            try:
+                with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:  # noqa: S310
+                    response.read()
+                return
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500:
+                    raise SmsGatewayError(f"gateway refused the message: HTTP {exc.code}") from exc
+                last_error = exc
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                last_error = exc
+        raise SmsGatewayError(f"gateway unavailable: {last_error}") from last_error
 
 
 def get_backend() -> BaseSmsBackend:

@@ -15,6 +15,8 @@ log "ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 "$PY" manage.py makemigrations --check --dry-run -v 0 || die "a model change has no migration"
+# A test run killed from outside (Ctrl-C twice, a closed pipe) cannot stop its Celery worker; stop it here.
+pkill -f -- "-m celery -A openalmaty worker .*--hostname test-" 2>/dev/null || true
 log "pytest"
 status=0
 "$PY" -m pytest "$@" || status=$?

@@ -320,3 +320,50 @@ def test_the_outcome_constraint_holds_in_the_database(make_appeal):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Appeal.objects.filter(pk=appeal.pk).update(outcome=Outcome.RESOLVED)
+
+
+def test_beat_warns_before_the_deadline_once(make_appeal, specialist):
+    appeal = routed(make_appeal)
+    services.take_appeal(appeal=appeal, actor=specialist)
+    Appeal.objects.filter(pk=appeal.pk).update(due_date=timezone.localdate() + timedelta(days=1))
+
+    assert services.warn_before_deadline() == 1
+    assert services.warn_before_deadline() == 0
+
+    warning = Notification.objects.get(appeal=appeal, to=specialist.email)
+    assert appeal.number in warning.subject
+    assert not appeal.events.get(kind=EventKind.DEADLINE_WARNING).is_public
+
+
+def test_beat_escalates_an_overdue_appeal_to_the_head_once(make_appeal, specialist, head):
+    appeal = routed(make_appeal)
+    Appeal.objects.filter(pk=appeal.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+
+    assert services.escalate_overdue() == 1
+    assert services.escalate_overdue() == 0
+    assert Notification.objects.filter(appeal=appeal, to=head.email).count() == 1
+
+
+def test_beat_closes_answers_left_without_reaction(make_appeal, specialist):
+    appeal = routed(make_appeal)
+    services.take_appeal(appeal=appeal, actor=specialist)
+    services.answer_appeal(appeal=appeal, actor=specialist, text="Ответ", outcome=Outcome.EXPLAINED)
+    Appeal.objects.filter(pk=appeal.pk).update(answered_at=timezone.now() - timedelta(days=11))
+
+    assert services.close_quiet_answered(quiet_days=10) == 1
+
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CLOSED and appeal.outcome == Outcome.EXPLAINED
+
+
+def test_the_beat_schedule_runs_every_sweeper():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == {
+        "appeals.tasks.redispatch_waiting_appeals_task",
+        "appeals.tasks.resend_pending_notifications_task",
+        "appeals.tasks.warn_before_deadline_task",
+        "appeals.tasks.escalate_overdue_task",
+        "appeals.tasks.close_quiet_answered_task",
+    }

@@ -43,7 +43,7 @@ def test_a_visitor_confirms_the_phone_by_sms_and_files_an_appeal_with_a_photo(cl
     response = client.post("/appeals/new/", form_data(attachments=[photo]))
 
     appeal = Appeal.objects.get()
-    assert response["Location"] == f"/appeals/receipt/{appeal.public_id}/"
+    assert response["Location"].startswith(f"/appeals/receipt/{appeal.public_id}/?t=")
     assert appeal.contact_phone == "+77015556677" and appeal.phone_verified
     assert appeal.channel == "web" and appeal.category.code == "courtyard"
     attachment = Attachment.objects.get(appeal=appeal)
@@ -101,10 +101,23 @@ def test_a_signed_in_citizen_files_without_an_sms_code(client, citizen, referenc
     assert appeal.citizen == citizen and appeal.channel == "cabinet" and appeal.contact_phone == citizen.phone
 
 
-def test_a_receipt_is_only_for_whoever_filed_it(client, make_appeal):
-    appeal = make_appeal()
+def test_a_receipt_is_only_for_whoever_filed_it(client, citizen, reference):
+    client.force_login(citizen)
+    location = client.post("/appeals/new/", form_data(contact_name=citizen.full_name))["Location"]
+    other = make_receipt_link_for_another_appeal(location)
+    client.logout()
 
-    assert client.get(f"/appeals/receipt/{appeal.public_id}/").status_code == 404
+    assert client.get(location).status_code == 200  # the signed link of the one who filed it
+    assert client.get(location.split("?")[0]).status_code == 404
+    assert client.get(location[:-3] + "abc").status_code == 404  # a tampered signature
+    assert client.get(other).status_code == 404  # the same token on another appeal
+
+
+def make_receipt_link_for_another_appeal(location: str) -> str:
+    from appeals.services import Contact, register_appeal
+
+    appeal = register_appeal(channel="web", text="Другое обращение", contact=Contact(name="X", phone="+77017778899"))
+    return f"/appeals/receipt/{appeal.public_id}/?{location.split('?')[1]}"
 
 
 def test_tracking_shows_the_public_timeline_and_never_internal_notes(client, make_appeal, specialist):

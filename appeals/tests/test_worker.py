@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.session import remember_confirmed_phone
 from appeals.calendar import add_working_days
-from appeals.models import Appeal, AppealStatus, Category, District, EventKind
+from appeals.models import Appeal, AppealStatus, Category, District, EventKind, Notification, NotificationStatus
 from appeals.reference import load_reference_data
 from appeals.services import Contact, register_appeal
 
@@ -49,6 +49,9 @@ def test_a_form_submission_is_routed_by_the_worker_with_the_legal_deadline(celer
     assert appeal.department.code == "akimat-auezov"
     assert appeal.due_date == add_working_days(appeal.registered_on, 15)
     assert appeal.events.filter(kind=EventKind.ROUTED).count() == 1
+    # the SMS with the number and the code goes out once the appeal is routed
+    sms = appeal.notifications.get(channel="sms")
+    wait_for(lambda: Notification.objects.get(pk=sms.pk).status == NotificationStatus.SENT)
 
 
 def test_a_task_delivered_twice_changes_nothing(celery_worker_process):

@@ -1,0 +1,290 @@
+"""Appeals at a million: generation, registration through the real form over HTTP, routing latency,
+throughput on 2 cores, and a 60-second Redis outage.
+
+Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
+appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
+"""
+
+import http.client
+import math
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bench.harness import ROOT, celery, gunicorn, machine, now, percentiles
+
+MILLION = 1_000_000
+BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
+
+
+def _base(what: str, unit: str, data: str) -> dict:
+    return {"what": what, "unit": unit, "measured_at": now(), "machine": machine(), "data": data}
+
+
+def ensure_million(database_url: str, *, fresh: bool) -> dict | None:
+    """Fill the benchmark database with a million generated appeals; returns the timing if it generated."""
+    from appeals.models import Appeal
+
+    count = Appeal.objects.count()
+    if count >= MILLION and not fresh:
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE appeals_notification, appeals_attachment, appeals_appealevent, appeals_appeal CASCADE")
+    days = math.ceil(MILLION / (650 * 0.93))
+    started = time.monotonic()
+    subprocess.run(
+        [os.sys.executable, "manage.py", "generate_appeals", "--days", str(days)],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, check=True,
+    )  # fmt: skip
+    seconds = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE appeals_appeal")
+        cursor.execute("VACUUM ANALYZE appeals_appealevent")
+    total = Appeal.objects.count()
+    return {
+        **_base("generating a million appeals (COPY, with timelines)", "s", f"{total} appeals"),
+        "value": round(seconds, 1),
+        "target": "≤ 600 s",
+        "note": f"{total / seconds:.0f} appeals/s including about 4 timeline events each",
+    }
+
+
+class FormClient:
+    """A citizen's browser: a session with a confirmed phone, the CSRF token, keep-alive HTTP."""
+
+    def __init__(self, base_url: str) -> None:
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from accounts.session import remember_confirmed_phone
+
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
+        session = SessionStore()
+        remember_confirmed_phone(session, "+77015556677")
+        session.save()
+        self.cookies = {"sessionid": session.session_key}
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        status, headers, body = self.request("GET", "/appeals/new/")
+        assert status == 200, status
+        self.cookies["csrftoken"] = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        from appeals.models import Category, District
+
+        self.categories = list(Category.objects.values_list("pk", flat=True))
+        self.districts = list(District.objects.values_list("pk", flat=True))
+        self.sent = 0
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, dict, str]:
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://{self.host}:{self.port}/",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            text = response.read().decode()
+        except (ConnectionError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            raise
+        return response.status, dict(response.getheaders()), text
+
+    def register(self) -> tuple[int, float]:
+        """POST the form; returns (HTTP status, server time in ms)."""
+        from urllib.parse import urlencode
+
+        self.sent += 1
+        body = urlencode({
+            "csrfmiddlewaretoken": self.token, "kind": "application",
+            "category": self.categories[self.sent % len(self.categories)],
+            "district": self.districts[self.sent % len(self.districts)], "address": "пр. Абая, 10",
+            "text": f"Бенчмарк: не вывозят мусор во дворе, обращение {self.sent}.", "contact_name": "Бенчмарк",
+            "language": "ru", "consent": "on",
+        })  # fmt: skip
+        status, headers, _ = self.request("POST", "/appeals/new/", body)
+        return status, float(headers["Server-Timing"].split("dur=")[1])
+
+
+def _route_latencies(since) -> list[float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT EXTRACT(EPOCH FROM (e.created_at - a.created_at)) * 1000
+               FROM appeals_appeal a JOIN appeals_appealevent e ON e.appeal_id = a.id AND e.kind = 'routed'
+               WHERE a.created_at >= %s""",
+            [since],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def bench_register(database_url: str, data: str) -> dict[str, dict]:
+    from django.utils import timezone
+
+    results = {}
+    with celery(database_url), gunicorn(database_url, workers=1, env=BENCH_ENV) as base:
+        client = FormClient(base)
+        for _ in range(30):
+            client.register()
+        since = timezone.now()
+        samples = []
+        for _ in range(600):
+            status, ms = client.register()
+            assert status == 302, status
+            samples.append(ms)
+            time.sleep(0.01)  # a steady stream, not a burst: routing latency is measured per appeal
+        time.sleep(2)
+        latencies = _route_latencies(since)
+    results["appeal.register"] = {
+        **_base(
+            "register through the public form over HTTP (validation, INSERT, events, commit, publish), "
+            "server time, 1 gunicorn worker",
+            "ms",
+            data,
+        ),
+        **percentiles(samples),
+        "target": "p95 ≤ 15 ms",
+    }
+    results["appeal.route_latency"] = {
+        **_base("commit → ROUTED by the Celery worker (routing event time − appeal row time)", "ms", data),
+        **percentiles([float(x) for x in latencies]),
+        "target": "p95 ≤ 50 ms",
+    }
+    return results
+
+
+def bench_throughput(database_url: str, data: str, *, threads: int = 6, per_thread: int = 300) -> dict[str, dict]:
+    with celery(database_url), gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
+        clients = [FormClient(base) for _ in range(threads)]
+        statuses: list[int] = []
+
+        def work(client: FormClient) -> None:
+            for _ in range(per_thread):
+                statuses.append(client.register()[0])
+
+        started = time.monotonic()
+        workers = [threading.Thread(target=work, args=(client,)) for client in clients]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        seconds = time.monotonic() - started
+    ok = statuses.count(302)
+    return {
+        "appeal.register_throughput": {
+            **_base(f"registrations per second, gunicorn 4 sync workers, {threads} keep-alive clients", "/s", data),
+            "value": round(ok / seconds, 1),
+            "n": len(statuses),
+            "target": "≥ 200 /s",
+            "note": "the load generator, PostgreSQL, Redis and the Celery worker share the same 2 cores",
+        }
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_redis_outage(database_url: str, data: str, *, outage_s: int = 60, rate_per_s: int = 10) -> dict[str, dict]:
+    """Kill the broker for a minute under a steady stream of registrations; count what is lost."""
+    from django.utils import timezone
+
+    from appeals.models import Appeal, AppealStatus
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    redis_cmd = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                 "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"]  # fmt: skip
+    redis = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    env = {**BENCH_ENV, "REDIS_URL": url, "CELERY_BROKER_URL": url, "CACHE_URL": url.replace("/0", "/8")}
+    since = timezone.now()
+    statuses, outage_ms = [], []
+    try:
+        with (
+            celery(database_url, beat=True, env=env, log_dir=workdir),
+            gunicorn(database_url, workers=2, env=env) as base,
+        ):
+            client = FormClient(base)
+
+            def stream(seconds: float, sink: list | None = None) -> None:
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    tick = time.monotonic()
+                    try:
+                        status, ms = client.register()
+                    except (ConnectionError, http.client.HTTPException):
+                        status, ms = 0, 0.0
+                    statuses.append(status)
+                    if sink is not None:
+                        sink.append(ms)
+                    time.sleep(max(0.0, 1 / rate_per_s - (time.monotonic() - tick)))
+
+            stream(5)
+            redis.kill()
+            redis.wait()
+            stream(outage_s, outage_ms)
+            redis = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL)
+            back = time.monotonic()
+            stream(5)
+            waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
+            drained_after = None
+            while time.monotonic() - back < 120:
+                if not waiting.exists():
+                    drained_after = time.monotonic() - back
+                    break
+                time.sleep(0.5)
+            left = waiting.count()
+    finally:
+        redis.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+    accepted = statuses.count(302)
+    outage_p95 = percentiles(outage_ms)["p95"] if len(outage_ms) > 1 else None
+    drained = round(drained_after, 1) if drained_after is not None else None
+    what = (
+        f"registrations during a {outage_s} s Redis outage at {rate_per_s}/s: share accepted; "
+        "appeals still REGISTERED 2 min after Redis returned"
+    )
+    return {
+        "appeal.redis_outage": {
+            **_base(what, "%", data),
+            "value": round(100 * accepted / len(statuses), 2),
+            "n": len(statuses),
+            "left_registered": left,
+            "drained_after_s": drained,
+            "outage_server_ms_p95": outage_p95,
+            "target": "100 %; 0 left",
+            "note": f"{left} left REGISTERED 2 min after Redis returned; all routed {drained} s after it returned "
+            f"(beat sweeps every 15 s what waited > 30 s); p95 server time during the outage {outage_p95} ms",
+        }
+    }
+
+
+def run(database_url: str, *, fresh: bool = False, record=lambda results: None) -> dict[str, dict]:
+    """Every appeals benchmark; `record` saves each result as soon as it exists (a later one may fail)."""
+    from appeals.models import Appeal
+
+    results = {}
+    generated = ensure_million(database_url, fresh=fresh)
+    if generated:
+        results["appeal.generate_1m"] = generated
+        record(results)
+    data = f"{Appeal.objects.count():,} appeals".replace(",", " ")
+    for bench in (bench_register, bench_throughput, bench_redis_outage):
+        results.update(bench(database_url, data))
+        record(results)
+    return results
