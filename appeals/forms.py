@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import AppealKind, Category, District, Language
 from appeals.uploads import ALLOWED_DESCRIPTION, MAX_FILES, validate_uploads
+from life_situations.models import LifeSituation
 
 # The kinds a citizen chooses on the web form; a complaint about an answer is filed from the appeal itself.
 PUBLIC_KINDS = [
@@ -69,6 +70,12 @@ class AppealForm(forms.Form):
         label=_("I agree to the processing of my personal data to consider this appeal."),
         error_messages={"required": _("Without this consent the akimat cannot consider the appeal.")},
     )
+    guide = forms.ModelChoiceField(
+        queryset=LifeSituation.objects.filter(is_published=True),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
+    )  # the guide opened from the suggestions, or the one the question is about; fmt: skip
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(required=False, label=_("Leave this empty"))
 

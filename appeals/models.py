@@ -403,6 +403,15 @@ class Appeal(TimeStampedModel):
         verbose_name=_("assignee"),
         editable=False,
     )
+    guide = models.ForeignKey(
+        "life_situations.LifeSituation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("guide the citizen read"),
+        help_text=_("Opened from the appeal form's suggestions, or the guide the question is about."),
+    )
     parent = models.ForeignKey(
         "self",
         models.PROTECT,

@@ -139,6 +139,7 @@ def register_appeal(
     received_at=None,
     registered_by=None,
     parent: Appeal | None = None,
+    guide=None,
 ) -> Appeal:
     """Register an appeal from any channel; after commit it is routed by Celery (or by the sweeper).
 
@@ -166,6 +167,7 @@ def register_appeal(
         address=address,
         text=text,
         parent=parent,
+        guide=guide,
         received_at=received_at,
         registered_on=deadlines.registered_on,
         due_date=deadlines.due_date,
@@ -175,7 +177,7 @@ def register_appeal(
     # Field validation only: the database enforces the constraints and uniqueness itself, and checking them
     # here would cost a query each (a third of the request's time); related objects come in loaded.
     appeal.full_clean(
-        exclude=["number", "public_id", "access_code", "citizen", "category", "district", "parent"],
+        exclude=["number", "public_id", "access_code", "citizen", "category", "district", "parent", "guide"],
         validate_unique=False,
         validate_constraints=False,
     )

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +8,7 @@ from django.core.signing import BadSignature, TimestampSigner
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,7 +18,7 @@ from accounts.phone import format_phone
 from accounts.services import phone_confirmation_check, phone_confirmation_start
 from accounts.session import confirmed_phone, remember_confirmed_phone
 from appeals.forms import AppealForm, TrackForm
-from appeals.models import Appeal, Attachment, Channel
+from appeals.models import Appeal, AppealKind, Attachment, Channel
 from appeals.selectors import appeal_for_tracking
 from appeals.services import Contact, register_appeal
 from openalmaty.ratelimit import client_ip, over_limit
@@ -33,9 +36,16 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     phone = (user.phone if user else None) or confirmed_phone(request.session)
     if user is None and phone is None:
+        request.session["appeal_next"] = request.get_full_path()  # come back with the question filled in
         return redirect(reverse("appeals:confirm_phone"))
-    initial = {"language": _form_language(), "contact_name": user.full_name if user else "",
-               "contact_email": (user.email or "") if user else ""}  # fmt: skip
+    initial = {
+        "language": _form_language(),
+        "contact_name": user.full_name if user else "",
+        "contact_email": (user.email or "") if user else "",
+        "text": request.GET.get("q", "")[:2000],  # "ask a question" brings the search query
+        "kind": request.GET.get("kind", AppealKind.APPLICATION),
+        "guide": request.GET.get("guide", ""),
+    }
     form = AppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
@@ -53,6 +63,7 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                                     phone_verified=True),
                     kind=data["kind"], category=data["category"], district=data["district"], address=data["address"],
                     text=data["text"], attachments=data["attachments"], language=data["language"],
+                    guide=data["guide"],
                 )  # fmt: skip
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -87,10 +98,23 @@ def confirm_phone(request: HttpRequest) -> HttpResponse:
         else:
             remember_confirmed_phone(request.session, confirmation.phone)
             del request.session["phone_confirmation"]
-            return redirect("appeals:create")
+            next_url = request.session.pop("appeal_next", "")
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                next_url = reverse("appeals:create")
+            return redirect(next_url or reverse("appeals:create"))
     return render(
         request, "appeals/confirm_phone.html", {"phone_form": phone_form, "code_form": code_form, "pending": pending}
     )
+
+
+def ask(request: HttpRequest) -> HttpResponse:
+    """ "Ask a question": an information request, with the search query or the guide filled in."""
+    params = {"kind": AppealKind.INFORMATION_REQUEST}
+    if request.GET.get("q"):
+        params["q"] = request.GET["q"][:2000]
+    if request.GET.get("guide"):
+        params["guide"] = request.GET["guide"][:100]
+    return redirect(f"{reverse('appeals:create')}?{urlencode(params)}")
 
 
 def _may_see_receipt(request: HttpRequest, appeal: Appeal) -> bool:

@@ -99,13 +99,11 @@ def celery(database_url: str, *, beat: bool = False, env: dict | None = None, lo
     """A Celery worker (and beat, if asked) for the benchmark database, stopped on exit."""
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     log_dir = log_dir or Path(tempfile.gettempdir())
+    hostname = f"bench-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
+    celery_cmd = [sys.executable, "-m", "celery", "-A", "openalmaty"]
     commands = [
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "openalmaty",
+            *celery_cmd,
             "worker",
             "--concurrency",
             "2",
@@ -114,23 +112,12 @@ def celery(database_url: str, *, beat: bool = False, env: dict | None = None, lo
             "--loglevel",
             "WARNING",
             "--hostname",
-            f"bench-{os.getpid()}@%h",
+            hostname,
         ]
     ]
     if beat:
         commands.append(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "openalmaty",
-                "beat",
-                "--loglevel",
-                "WARNING",
-                "--schedule",
-                str(log_dir / f"bench-beat-{os.getpid()}"),
-            ]
+            [*celery_cmd, "beat", "--loglevel", "WARNING", "--schedule", str(log_dir / f"bench-beat-{os.getpid()}")]
         )
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=(log_dir / f"bench-celery-{i}.log").open("w"),
@@ -138,7 +125,11 @@ def celery(database_url: str, *, beat: bool = False, env: dict | None = None, lo
         for i, command in enumerate(commands)
     ]  # fmt: skip
     try:
-        time.sleep(3)  # the worker connects and declares its queues
+        ping = [sys.executable, "-m", "celery", "-A", "openalmaty", "inspect", "ping", "-d", hostname, "--timeout", "1"]
+        deadline = time.monotonic() + 60
+        while subprocess.run(ping, cwd=ROOT, env=env, capture_output=True, check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the benchmark's Celery worker did not start")
         yield processes
     finally:
         for process in processes:

@@ -3,6 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_system_packages
+command -v wrk >/dev/null 2>&1 || { log "Installing wrk"; as_root apt-get install -y -qq wrk >/dev/null; }
 ensure_venv requirements-dev.txt
 trap stop_started_services EXIT
 ensure_postgres

@@ -70,6 +70,7 @@ ensure_system_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  [ -f /usr/share/hunspell/kk_KZ.dic ] || missing+=(hunspell-kk)
   pg_bindir >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
   if [ ${#missing[@]} -gt 0 ]; then
     log "Installing Debian packages: ${missing[*]}"
@@ -85,6 +86,20 @@ pg_bindir() {  # the directory with initdb, pg_ctl, psql and createdb together
     if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/psql" ]; then echo "$dir"; return 0; fi
   done
   return 1
+}
+
+# --- Search dictionaries for PostgreSQL -----------------------------------------------------------------------
+# Kazakh has no stock configuration: Hunspell-kk (UTF-8 BOM stripped) and our folding rules go into the
+# server's tsearch_data directory, where migration life_situations/0002 expects them.
+ensure_search_dictionaries() {
+  local dir
+  dir="$("$(pg_bindir)/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/tsearch_data"
+  if ! cmp -s "$ROOT/life_situations/search_data/kk_fold.rules" "$dir/kk_fold.rules" || [ ! -s "$dir/kk_kz.dict" ]; then
+    log "Installing the Kazakh search dictionaries into $dir"
+    as_root sh -c "sed '1s/^\xEF\xBB\xBF//' /usr/share/hunspell/kk_KZ.aff > '$dir/kk_kz.affix' &&
+      sed '1s/^\xEF\xBB\xBF//' /usr/share/hunspell/kk_KZ.dic > '$dir/kk_kz.dict' &&
+      cp '$ROOT/life_situations/search_data/kk_fold.rules' '$dir/kk_fold.rules'"
+  fi
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------------------------
@@ -108,6 +123,7 @@ pg_prepare_dirs() {
 }
 
 ensure_postgres() {
+  ensure_search_dictionaries  # for a PostgreSQL on this machine; a server elsewhere needs them copied (README)
   if [ -n "${DATABASE_URL:-}" ]; then
     log "Using the PostgreSQL at DATABASE_URL"
     return 0
@@ -125,7 +141,7 @@ ensure_postgres() {
     port="$PG_PORT"
     log "Starting PostgreSQL on 127.0.0.1:$port"
     as_pg "$bin/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$LOCAL/pg' -c max_connections=200 -c shared_buffers=512MB" \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$LOCAL/pg' -c max_connections=200 -c shared_buffers=512MB -c track_commit_timestamp=on" \
       start >/dev/null || { tail -20 "$LOCAL/pg/server.log" >&2; die "PostgreSQL did not start"; }
     STARTED_SERVICES+=(postgres)
   fi

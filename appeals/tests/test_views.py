@@ -181,3 +181,20 @@ def test_the_form_limits_how_fast_one_address_files(client, citizen, reference, 
 
     assert Appeal.objects.count() == 2
     assert "Слишком много обращений" in response.content.decode()
+
+
+def test_ask_a_question_about_a_guide_registers_an_information_request_with_the_guide(client, citizen, reference):
+    from life_situations.loader import load_guides
+
+    load_guides()
+    client.force_login(citizen)
+    location = client.get("/appeals/ask/", {"guide": "lost-driving-licence", "q": "сколько ждать"})["Location"]
+    form = client.get(location).context["form"]
+    assert form.initial["kind"] == "information_request" and form.initial["text"] == "сколько ждать"
+
+    client.post(location, form_data(kind="information_request", guide="lost-driving-licence",
+                                    text="Сколько ждать дубликат прав после потери?", contact_name="A"))  # fmt: skip
+
+    appeal = Appeal.objects.get()
+    assert appeal.kind == "information_request" and appeal.guide.slug == "lost-driving-licence"
+    assert (appeal.due_date - appeal.registered_on).days == 15  # calendar days

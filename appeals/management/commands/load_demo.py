@@ -4,6 +4,7 @@ from accounts.demo import create_demo_users
 from accounts.phone import format_phone
 from appeals.demo import create_demo_appeals, create_demo_staff
 from appeals.reference import load_reference_data
+from life_situations.loader import load_guides
 
 
 class Command(BaseCommand):
@@ -12,6 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         counts = load_reference_data()
         self.stderr.write("Reference data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+        report = load_guides()
+        self.stderr.write(f"Guides: {report.guides} from {report.files} files")
+        for error in report.errors:
+            self.stderr.write(f"ERROR {error}")
         generated = create_demo_appeals()
         self.stderr.write(f"Demo appeals generated: {generated}")
         accounts = [*create_demo_users(), *create_demo_staff()]
