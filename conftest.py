@@ -4,6 +4,7 @@
 Redis database of its own, so a running `make run` never sees their tasks.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -35,6 +36,19 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def sms_outbox(settings, tmp_path: Path):
+    """The SMS file backend writes here; returns a function that reads the messages sent so far."""
+    settings.SMS_BACKEND = "openalmaty.sms.FileBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+
+    def read() -> list[dict]:
+        path = settings.SMS_FILE_PATH / "messages.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    return read
 
 
 # --- Playwright on Debian's Chromium (Playwright's own browser download is not available) ----------------

@@ -18,7 +18,7 @@ def main(argv: list[str]) -> None:
     os.environ["DATABASE_URL"] = database_url  # this process reads and prepares the benchmark database too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openalmaty.settings")
     django.setup()
-    from bench import appeals, home
+    from bench import appeals, guides, home
 
     results = previous_results()
 
@@ -26,7 +26,11 @@ def main(argv: list[str]) -> None:
         results.update(new)
         write_report(results)
 
-    benchmarks = {"home": home.run, "appeals": lambda url: appeals.run(url, fresh=fresh, record=record)}
+    benchmarks = {
+        "home": home.run,
+        "guides": guides.run,
+        "appeals": lambda url: appeals.run(url, fresh=fresh, record=record),
+    }
     for name, run in benchmarks.items():
         if names and name not in names:
             continue

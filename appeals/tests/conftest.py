@@ -1,6 +1,3 @@
-import json
-from pathlib import Path
-
 import pytest
 
 from accounts.models import User
@@ -66,16 +63,3 @@ def make_appeal(reference):
         return register_appeal(**{**fields, **overrides})
 
     return make
-
-
-@pytest.fixture
-def sms_outbox(settings, tmp_path: Path):
-    """The SMS file backend writes here; returns a function that reads the messages sent so far."""
-    settings.SMS_BACKEND = "openalmaty.sms.FileBackend"
-    settings.SMS_FILE_PATH = tmp_path / "sms"
-
-    def read() -> list[dict]:
-        path = settings.SMS_FILE_PATH / "messages.jsonl"
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return read
