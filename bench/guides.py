@@ -37,22 +37,24 @@ def _multiply(total: int) -> None:
                    processing_time_kk, result_ru, result_kk, legal_basis_ru, legal_basis_kk, authority_ru, authority_kk,
                    department_code, synonyms_ru, synonyms_kk, updated, is_published, helpful_yes, helpful_no, views,
                    opened_from_appeal_form, search_words)
-               SELECT g.slug || '-copy-' || n, g.sphere_id, g.title_ru || ' (' || n || ')', g.title_kk, g.summary_ru,
+               SELECT 'copy-' || %s || '-' || n || '-' || g.slug, g.sphere_id, g.title_ru || ' (' || n || ')',
+                   g.title_kk, g.summary_ru,
                    g.summary_kk, g.audience_ru, g.audience_kk, g.channels, g.where_ru, g.where_kk, g.cost_ru, g.cost_kk,
                    g.processing_time_ru, g.processing_time_kk, g.result_ru, g.result_kk, g.legal_basis_ru,
                    g.legal_basis_kk, g.authority_ru, g.authority_kk, g.department_code, g.synonyms_ru, g.synonyms_kk,
                    g.updated, true, 0, 0, 0, 0, ''
-               FROM (SELECT * FROM life_situations_lifesituation WHERE slug NOT LIKE '%%-copy-%%') g,
+               FROM (SELECT * FROM life_situations_lifesituation WHERE slug NOT LIKE 'copy-%%') g,
                     generate_series(1, %s) n
                ORDER BY n, g.id LIMIT %s""",
-            [total // max(have, 1) + 1, total - have],
+            [total, total // max(have, 1) + 1, total - have],
         )
         cursor.execute(
             """INSERT INTO life_situations_step (guide_id, "order", text_ru, text_kk)
                SELECT c.id, s."order", s.text_ru, s.text_kk FROM life_situations_lifesituation c
-               JOIN life_situations_lifesituation o ON c.slug LIKE o.slug || '-copy-%%'
+               JOIN life_situations_lifesituation o ON o.slug = regexp_replace(c.slug, '^copy-[0-9]+-[0-9]+-', '')
                JOIN life_situations_step s ON s.guide_id = o.id
-               WHERE NOT EXISTS (SELECT 1 FROM life_situations_step x WHERE x.guide_id = c.id)"""
+               WHERE c.slug LIKE 'copy-%%'
+                 AND NOT EXISTS (SELECT 1 FROM life_situations_step x WHERE x.guide_id = c.id)"""
         )
 
 
@@ -96,7 +98,7 @@ def run(database_url: str) -> dict[str, dict]:
     from life_situations.search import reindex
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM life_situations_lifesituation WHERE slug LIKE '%-copy-%'")
+        cursor.execute("DELETE FROM life_situations_lifesituation WHERE slug LIKE 'copy-%'")
     assert not load_guides().errors
     results = {}
     _multiply(700)

@@ -146,40 +146,35 @@ class LifeSituation(Localized, models.Model):
         return self.synonyms_kk if _lang() == "kk" else self.synonyms_ru
 
 
-class Step(Localized, models.Model):
-    guide = models.ForeignKey(LifeSituation, models.CASCADE, related_name="steps", verbose_name=_("guide"))
+class GuideItem(Localized, models.Model):
+    """An ordered line of a guide, in Russian and Kazakh: a step, or a required document."""
+
+    guide = models.ForeignKey(LifeSituation, models.CASCADE, related_name="%(class)ss", verbose_name=_("guide"))
     order = models.PositiveSmallIntegerField(_("order"))
     text_ru = models.TextField(_("text (Russian)"))
     text_kk = models.TextField(_("text (Kazakh)"))
 
-    class Meta:
-        verbose_name = _("step")
-        verbose_name_plural = _("steps")
-        ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["guide", "order"], name="step_order_unique")]
-
     text = localized("text")
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["guide", "order"], name="%(class)s_order_unique")]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.text_ru[:60]}"
 
 
-class Document(Localized, models.Model):
-    guide = models.ForeignKey(LifeSituation, models.CASCADE, related_name="documents", verbose_name=_("guide"))
-    order = models.PositiveSmallIntegerField(_("order"))
-    text_ru = models.TextField(_("text (Russian)"))
-    text_kk = models.TextField(_("text (Kazakh)"))
+class Step(GuideItem):
+    class Meta(GuideItem.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
 
-    class Meta:
+
+class Document(GuideItem):
+    class Meta(GuideItem.Meta):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
-        ordering = ["order"]
-        constraints = [models.UniqueConstraint(fields=["guide", "order"], name="document_order_unique")]
-
-    text = localized("text")
-
-    def __str__(self) -> str:
-        return self.text_ru[:80]
 
 
 class SearchGap(models.Model):
