@@ -72,3 +72,14 @@ def close_quiet_answered_task() -> int:
     from appeals.services import close_quiet_answered
 
     return close_quiet_answered(quiet_days=settings.APPEAL_QUIET_PERIOD_DAYS)
+
+
+@shared_task
+def sync_calendar_task() -> int:
+    """Keep the working-day calendar filled a few years ahead (new holidays come with `holidays` releases)."""
+    from django.utils import timezone
+
+    from appeals.calendar import sync_calendar
+
+    year = timezone.localdate().year
+    return sync_calendar(years=range(year - 1, year + 3))

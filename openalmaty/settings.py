@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.close_quiet_answered_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "sync-calendar": {
+        "task": "appeals.tasks.sync_calendar_task",
+        "schedule": crontab(hour=3, minute=0, day_of_month=1),
+    },
 }
 # An answered appeal the citizen does not react to is closed after this many days; a complaint is still
 # possible within the legal window afterwards.

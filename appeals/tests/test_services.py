@@ -366,4 +366,16 @@ def test_the_beat_schedule_runs_every_sweeper():
         "appeals.tasks.warn_before_deadline_task",
         "appeals.tasks.escalate_overdue_task",
         "appeals.tasks.close_quiet_answered_task",
+        "appeals.tasks.sync_calendar_task",
     }
+
+
+def test_the_calendar_task_fills_the_years_ahead(reference):
+    from appeals.models import CalendarDay
+    from appeals.tasks import sync_calendar_task
+
+    year = timezone.localdate().year
+    CalendarDay.objects.filter(date__year=year + 2).delete()
+
+    assert sync_calendar_task() > 0
+    assert CalendarDay.objects.filter(date__year=year + 2, kind="day_off").count() >= 10
