@@ -13,13 +13,7 @@ from datetime import date
 from django.db.models import Q
 
 from appeals.models import Appeal, Department, DepartmentKind, RoutingRule
-
-# Kazakh letters folded to the Russian-keyboard substitutes people type (domain/languages.md §2).
-_FOLD = str.maketrans("әғқңөұүһіё", "агкноууhие")
-
-
-def fold(text: str) -> str:
-    return text.lower().translate(_FOLD)
+from life_situations.search import fold  # Kazakh letters folded to what people type on a Russian keyboard
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.harness import ROOT, celery, gunicorn, machine, now, percentiles
+from bench.harness import ROOT, celery, free_port, gunicorn, machine, now, percentiles
 
 MILLION = 1_000_000
 BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
@@ -226,12 +225,6 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def bench_redis_outage(database_url: str, data: str, *, outage_s: int = 60, rate_per_s: int = 10) -> dict[str, dict]:
     """Kill the broker for a minute under a steady stream of registrations; count what is lost."""
     from django.utils import timezone
@@ -239,7 +232,7 @@ def bench_redis_outage(database_url: str, data: str, *, outage_s: int = 60, rate
     from appeals.models import Appeal, AppealStatus
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
-    port = _free_port()
+    port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     redis_cmd = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
                  "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"]  # fmt: skip

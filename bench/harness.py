@@ -64,7 +64,7 @@ def bench_database_url() -> str:
     return url
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -73,7 +73,7 @@ def _free_port() -> int:
 @contextmanager
 def gunicorn(database_url: str, workers: int = 1, env: dict | None = None) -> Iterator[str]:
     """A gunicorn serving the portal on a free loopback port; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "openalmaty.wsgi", "--bind", f"127.0.0.1:{port}",

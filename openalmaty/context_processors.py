@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 def portal(request: HttpRequest) -> dict:
     """What every page shows: the contact channels, and where the language switch should return to."""
-    match = request.resolver_match
     # i18n_patterns puts /kk/ or /en/ in front of the path; set_language wants the path without it, and
     # translate_url() adds the new prefix back.
     next_path = request.get_full_path()
@@ -19,5 +18,4 @@ def portal(request: HttpRequest) -> dict:
             "address": _("Front office: 4 Raiymbek Ave, Almaty, Mon–Fri 9:00–18:00"),
         },
         "language_switch_next": next_path,
-        "current_url_name": match.url_name if match else "",
     }

@@ -141,7 +141,7 @@ ensure_postgres() {
     port="$PG_PORT"
     log "Starting PostgreSQL on 127.0.0.1:$port"
     as_pg "$bin/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$LOCAL/pg' -c max_connections=200 -c shared_buffers=512MB -c track_commit_timestamp=on" \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$LOCAL/pg' -c max_connections=200 -c shared_buffers=512MB -c track_commit_timestamp=on -c random_page_cost=1.1" \
       start >/dev/null || { tail -20 "$LOCAL/pg/server.log" >&2; die "PostgreSQL did not start"; }
     STARTED_SERVICES+=(postgres)
   fi
