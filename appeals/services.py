@@ -508,60 +508,58 @@ def add_note(*, appeal: Appeal, actor, text: str) -> AppealEvent:
 
 
 # --- Beat: deadlines ----------------------------------------------------------------------------------------
+def _alert_staff_once(appeals, *, marker: str, event_kind: str, recipient, subject: str, body: str) -> int:
+    """An internal event and a message to staff for each appeal, once: `marker` records that it was done.
+
+    The conditional UPDATE claims the appeal, so two beat runs at the same moment never alert twice.
+    """
+    alerted = 0
+    for appeal in appeals:
+        with transaction.atomic():
+            claimed = Appeal.objects.filter(pk=appeal.pk, **{f"{marker}__isnull": True}).update(
+                **{marker: timezone.now()}
+            )
+            if claimed != 1:
+                continue
+            event = AppealEvent.objects.create(
+                appeal=appeal, kind=event_kind, is_public=False, department=appeal.department,
+                data={"due_date": appeal.due_date.isoformat()},
+            )  # fmt: skip
+            params = {"number": appeal.number, "date": appeal.due_date.strftime("%d.%m.%Y")}
+            notify_staff(appeal=appeal, event=event, users=[recipient(appeal)], subject=subject % params,
+                         body=body % params)  # fmt: skip
+            alerted += 1
+    return alerted
+
+
 def warn_before_deadline(*, working_days: int = 2) -> int:
     """Warn the assignee (or the department) of open appeals due within `working_days`, once each."""
     from appeals.calendar import add_working_days
 
     horizon = add_working_days(timezone.localdate(), working_days)
-    warned = 0
     candidates = (
         Appeal.objects.open()
         .exclude(status=AppealStatus.REGISTERED)
         .filter(due_date__lte=horizon, deadline_warned_at__isnull=True)
         .select_related("assignee", "department")[:1000]
     )
-    for appeal in candidates:
-        with transaction.atomic():
-            if (
-                Appeal.objects.filter(pk=appeal.pk, deadline_warned_at__isnull=True).update(
-                    deadline_warned_at=timezone.now()
-                )
-                != 1
-            ):
-                continue
-            event = AppealEvent.objects.create(
-                appeal=appeal, kind=EventKind.DEADLINE_WARNING, is_public=False, department=appeal.department,
-                data={"due_date": appeal.due_date.isoformat()},
-            )  # fmt: skip
-            params = {"number": appeal.number, "date": appeal.due_date.strftime("%d.%m.%Y")}
-            notify_staff(
-                appeal=appeal, event=event, users=[appeal.assignee],
-                subject=_("Appeal %(number)s is due on %(date)s") % params,
-                body=_("The answer to appeal %(number)s is due on %(date)s.") % params,
-            )  # fmt: skip
-            warned += 1
-    return warned
+    return _alert_staff_once(
+        candidates, marker="deadline_warned_at", event_kind=EventKind.DEADLINE_WARNING,
+        recipient=lambda appeal: appeal.assignee,
+        subject=_("Appeal %(number)s is due on %(date)s"),
+        body=_("The answer to appeal %(number)s is due on %(date)s."),
+    )  # fmt: skip
 
 
 def escalate_overdue() -> int:
     """Tell the department head, once, about each overdue appeal."""
-    escalated = 0
-    for appeal in Appeal.objects.overdue().filter(escalated_at__isnull=True).select_related("department__head")[:1000]:
-        with transaction.atomic():
-            if Appeal.objects.filter(pk=appeal.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()) != 1:
-                continue
-            event = AppealEvent.objects.create(
-                appeal=appeal, kind=EventKind.ESCALATED, is_public=False, department=appeal.department,
-                data={"due_date": appeal.due_date.isoformat()},
-            )  # fmt: skip
-            params = {"number": appeal.number, "date": appeal.due_date.strftime("%d.%m.%Y")}
-            notify_staff(
-                appeal=appeal, event=event, users=[appeal.department.head],
-                subject=_("Overdue: appeal %(number)s") % params,
-                body=_("Appeal %(number)s was due on %(date)s and is not answered.") % params,
-            )  # fmt: skip
-            escalated += 1
-    return escalated
+    candidates = Appeal.objects.overdue().filter(escalated_at__isnull=True).select_related("department__head")[:1000]
+    return _alert_staff_once(
+        candidates, marker="escalated_at", event_kind=EventKind.ESCALATED,
+        recipient=lambda appeal: appeal.department.head,
+        subject=_("Overdue: appeal %(number)s"),
+        body=_("Appeal %(number)s was due on %(date)s and is not answered."),
+    )  # fmt: skip
 
 
 def close_quiet_answered(*, quiet_days: int) -> int:

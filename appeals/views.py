@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,14 +20,11 @@ from appeals.forms import AppealForm, TrackForm
 from appeals.models import Appeal, AppealKind, Attachment, Channel
 from appeals.selectors import appeal_for_tracking
 from appeals.services import Contact, register_appeal
+from openalmaty.i18n import content_language
 from openalmaty.ratelimit import client_ip, over_limit
 
 RECEIPT_MAX_AGE = 24 * 60 * 60  # the receipt link works for whoever filed the appeal, for a day
 receipt_signer = TimestampSigner(salt="appeals.receipt")
-
-
-def _form_language() -> str:
-    return "kk" if (get_language() or "ru").startswith("kk") else "ru"
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +35,7 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
         request.session["appeal_next"] = request.get_full_path()  # come back with the question filled in
         return redirect(reverse("appeals:confirm_phone"))
     initial = {
-        "language": _form_language(),
+        "language": content_language(),
         "contact_name": user.full_name if user else "",
         "contact_email": (user.email or "") if user else "",
         "text": request.GET.get("q", "")[:2000],  # "ask a question" brings the search query
@@ -69,9 +65,9 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 # A signed link instead of a note in the session: no second database write per appeal.
-                token = receipt_signer.sign(str(appeal.public_id)).rsplit(":", 2)[-2:]
+                token = receipt_signer.sign(str(appeal.public_id)).split(":", 1)[1]  # timestamp:signature
                 url = reverse("appeals:receipt", kwargs={"public_id": appeal.public_id})
-                return redirect(f"{url}?t={':'.join(token)}")
+                return redirect(f"{url}?t={token}")
     return render(request, "appeals/appeal_form.html", {"form": form, "phone": format_phone(phone)})
 
 

@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _lang() -> str:
-    return "kk" if (get_language() or "ru").startswith("kk") else "ru"
+from openalmaty.i18n import content_language
 
 
 class Localized:
     """`obj.t("title")` is the field in the active language (Kazakh or Russian), falling back to Russian."""
 
     def t(self, field: str) -> str:
-        return getattr(self, f"{field}_{_lang()}", "") or getattr(self, f"{field}_ru", "")
+        return getattr(self, f"{field}_{content_language()}", "") or getattr(self, f"{field}_ru", "")
 
 
 def localized(field: str) -> property:
@@ -143,7 +141,7 @@ class LifeSituation(Localized, models.Model):
 
     @property
     def synonyms(self) -> list[str]:
-        return self.synonyms_kk if _lang() == "kk" else self.synonyms_ru
+        return self.synonyms_kk if content_language() == "kk" else self.synonyms_ru
 
 
 class GuideItem(Localized, models.Model):

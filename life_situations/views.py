@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,10 +8,7 @@ from life_situations.models import LifeSituation, Sphere
 from life_situations.search import search as search_guides
 from life_situations.selectors import count_view, guide_detail, popular_guides, spheres_with_counts
 from life_situations.services import guide_feedback, search_gap_opened, search_gap_record
-
-
-def _language() -> str:
-    return "kk" if (get_language() or "ru").startswith("kk") else "ru"
+from openalmaty.i18n import content_language
 
 
 @require_GET
@@ -25,7 +21,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sphere(request: HttpRequest, slug: str) -> HttpResponse:
     sphere = get_object_or_404(Sphere, slug=slug)
-    guides = sphere.guides.filter(is_published=True).order_by("title_" + _language())
+    guides = sphere.guides.filter(is_published=True).order_by("title_" + content_language())
     return render(request, "life_situations/sphere.html", {"sphere": sphere, "guides": guides,
                                                            "spheres": spheres_with_counts()})  # fmt: skip
 
@@ -38,9 +34,9 @@ def search(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", 1))
     except ValueError:
         sphere_id, page = None, 1
-    results = search_guides(query, sphere_id=sphere_id, page=page, language=_language()) if query else None
+    results = search_guides(query, sphere_id=sphere_id, page=page, language=content_language()) if query else None
     if results is not None and page == 1 and sphere_id is None:
-        search_gap_record(query=query, language=_language(), found=results.total)
+        search_gap_record(query=query, language=content_language(), found=results.total)
     spheres = {s.pk: s for s in Sphere.objects.all()}
     facets = [(spheres[pk], count) for pk, count in results.facets] if results else []
     return render(request, "life_situations/search.html", {"query": query, "results": results, "facets": facets,
@@ -51,7 +47,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> JsonResponse:
     """Guides for what is being typed (the search box, and the text of an appeal)."""
     query = request.GET.get("q", "").strip()[:300]
-    hits = search_guides(query, language=_language()).hits[:5] if len(query) >= 3 else []
+    hits = search_guides(query, language=content_language()).hits[:5] if len(query) >= 3 else []
     return JsonResponse({"guides": [{"title": hit.guide.title, "url": hit.guide.get_absolute_url(),
                                      "slug": hit.guide.slug} for hit in hits]})  # fmt: skip
 
@@ -65,7 +61,7 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     source = request.GET.get("from", "")
     count_view(guide, from_appeal_form=source == "appeal")
     if source == "search" and request.GET.get("q"):
-        search_gap_opened(query=request.GET["q"], language=_language())
+        search_gap_opened(query=request.GET["q"], language=content_language())
     return render(request, "life_situations/guide.html", {"guide": guide, "print": "print" in request.GET})
 
 
