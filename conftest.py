@@ -154,11 +154,7 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
-    """A `celery worker` subprocess that reads and writes the test database, on the tests' Redis.
-
-    Tests that use it need `django_db(transaction=True)`: the worker only sees what was committed.
-    """
+def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
     from django.conf import settings
 
     from openalmaty.celery import app
@@ -171,6 +167,32 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory) 
     )
     yield worker
     stop_worker(worker)
+
+
+def wait_until_idle(worker: WorkerProcess, timeout: float = 15.0) -> None:
+    """Wait until the queue is empty and the worker runs nothing."""
+    from django.conf import settings
+
+    from openalmaty.celery import app
+
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        active = (app.control.inspect([worker.hostname], timeout=0.5).active() or {}).get(worker.hostname, [])
+        if queue.llen("celery") == 0 and not active:
+            return
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def celery_worker_process(_celery_worker_session) -> Iterator[WorkerProcess]:
+    """A `celery worker` subprocess that reads and writes the test database, on the tests' Redis.
+
+    Tests that use it need `django_db(transaction=True)`: the worker only sees what was committed. After
+    the test it waits for the worker to finish, so that the database flush never races a running task.
+    """
+    yield _celery_worker_session
+    wait_until_idle(_celery_worker_session)
 
 
 # --- A throwaway Redis that a test may kill ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from life_situations.loader import load_guides
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_search_filter_open_and_ask_when_nothing_is_found(live_server, page: Page, sms_outbox):
+def test_search_filter_open_and_ask_when_nothing_is_found(live_server, page: Page, sms_outbox, celery_worker_process):
     load_reference_data()
     assert load_guides().errors == []
 
