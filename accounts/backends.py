@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts.phone import normalize_phone
+from accounts.services import login_locked_until, record_login_failure, record_login_success
 
 
 def find_user_by_login(login: str):
@@ -22,7 +23,11 @@ def find_user_by_login(login: str):
 
 
 class PhoneOrEmailBackend(ModelBackend):
-    """Sign in with a phone number (any common way of writing it) or an email address."""
+    """Sign in with a phone number (any common way of writing it) or an email address.
+
+    LOCKOUT_AFTER wrong passwords in a row lock the account for LOCKOUT_FOR (accounts.services); a password
+    reset by SMS lifts the lock.
+    """
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None, password=None, **kwargs):
         login = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
@@ -33,6 +38,10 @@ class PhoneOrEmailBackend(ModelBackend):
             # Hash anyway, so that a missing account takes as long as a wrong password.
             get_user_model()().set_password(password)
             return None
+        if login_locked_until(user):
+            return None  # LoginForm says why; the password is not even checked
         if user.check_password(password) and self.user_can_authenticate(user):
+            record_login_success(user)
             return user
+        record_login_failure(user)
         return None

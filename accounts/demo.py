@@ -1,6 +1,7 @@
 """Demo accounts for `make run`. Local demo only: the passwords are printed on the console."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -31,5 +32,6 @@ def create_demo_users() -> list[dict]:
         if User.objects.filter(phone=spec["phone"]).exists():
             continue
         create = User.objects.create_superuser if spec["is_superuser"] else User.objects.create_user
-        create(phone=spec["phone"], email=spec["email"], password=spec["password"], full_name=spec["full_name"])
+        create(phone=spec["phone"], email=spec["email"], password=spec["password"], full_name=spec["full_name"],
+               phone_verified_at=timezone.now())  # fmt: skip
     return DEMO_USERS

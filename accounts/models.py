@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.iin import mask_iin, validate_iin
 from accounts.phone import format_phone, normalize_phone, validate_phone
 
 
@@ -62,6 +63,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    phone_verified_at = models.DateTimeField(
+        _("phone confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When the person proved by SMS that the phone is theirs."),
+    )
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
+    iin_verified_at = models.DateTimeField(
+        _("IIN checked"),
+        null=True,
+        blank=True,
+        help_text=_("When staff saw an identity document with this IIN (at the counter)."),
+    )
+    notify_by_sms = models.BooleanField(_("notify me by SMS"), default=True)
+    notify_by_email = models.BooleanField(_("notify me by email"), default=True)
+    failed_logins = models.PositiveSmallIntegerField(_("wrong passwords in a row"), default=0, editable=False)
+    locked_until = models.DateTimeField(_("signing in locked until"), null=True, blank=True, editable=False)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Whether the user can sign in to the staff workspace.")
     )
@@ -88,6 +106,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_has_phone_or_email",
                 violation_error_message=_("Enter a phone number or an email address."),
             ),
+            models.CheckConstraint(condition=Q(iin="") | Q(iin__regex=r"^[0-9]{12}$"), name="user_iin_12_digits"),
+            models.CheckConstraint(
+                condition=Q(iin_verified_at__isnull=True) | ~Q(iin=""), name="user_iin_verified_has_iin"
+            ),
+            # Anyone may type an IIN; only a checked one is unique (so nobody can block a person by typing theirs).
+            models.UniqueConstraint(
+                fields=["iin"], condition=Q(iin_verified_at__isnull=False), name="user_checked_iin_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(phone__isnull=True) | Q(phone__regex=r"^\+7[0-9]{10}$"),
                 name="user_phone_e164_kz",
@@ -101,6 +127,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_phone(self) -> str:
         return format_phone(self.phone) if self.phone else ""
+
+    @property
+    def masked_iin(self) -> str:
+        return mask_iin(self.iin)
+
+    @property
+    def has_verified_phone(self) -> bool:
+        return bool(self.phone and self.phone_verified_at)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -19,3 +19,7 @@ def confirmed_phone(session) -> str | None:
     if timezone.now() - datetime.fromisoformat(value["at"]) > VALID_FOR:
         return None
     return value["phone"]
+
+
+def forget_confirmed_phone(session) -> None:
+    session.pop(SESSION_KEY, None)

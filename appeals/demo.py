@@ -43,6 +43,23 @@ def create_demo_staff() -> list[dict]:
     return DEMO_STAFF
 
 
+DEMO_CITIZEN_APPEALS = 12
+
+
+@transaction.atomic
+def give_demo_citizen_appeals(*, phone: str) -> int:
+    """Some generated appeals in every state become the demo citizen's, so the cabinet has something to show."""
+    citizen = User.objects.get(phone=phone)
+    if citizen.appeals.exists():
+        return 0
+    picked = []
+    for status in ["routed", "in_progress", "info_requested", "answered", "closed", "withdrawn"]:
+        picked += Appeal.objects.filter(citizen__isnull=True, status=status).values_list("pk", flat=True)[:2]
+    return Appeal.objects.filter(pk__in=picked[:DEMO_CITIZEN_APPEALS]).update(
+        citizen=citizen, contact_phone=citizen.phone, contact_name=citizen.full_name, contact_email=citizen.email
+    )
+
+
 def create_demo_appeals(*, days: int = 30) -> int:
     """A month of realistic appeals, only into an empty database."""
     if Appeal.objects.exists():

@@ -111,3 +111,78 @@ class TrackForm(forms.Form):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
+
+
+# --- The personal cabinet ------------------------------------------------------------------------------------
+class CabinetFilterForm(forms.Form):
+    SHOW = [
+        ("", _("All")),
+        ("open", _("In work")),
+        ("info", _("Waiting for me")),
+        ("answered", _("Answered")),
+        ("overdue", _("Overdue")),
+        ("closed", _("Closed")),
+    ]
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW, required=False)
+    q = forms.CharField(label=_("Number or words"), required=False, max_length=100)
+
+
+class ProvideInformationForm(forms.Form):
+    text = forms.CharField(
+        label=_("The information asked for"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents"),
+        required=False,
+        help_text=_("Up to %(count)s files of up to 10 MB: %(types)s.")
+        % {"count": MAX_FILES, "types": ALLOWED_DESCRIPTION},
+    )
+
+    def clean_attachments(self) -> list:
+        return validate_uploads(self.cleaned_data.get("attachments") or [])
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your mark for the answer"),
+        coerce=int,
+        choices=[
+            (5, _("5 — excellent")),
+            (4, _("4 — good")),
+            (3, _("3 — acceptable")),
+            (2, _("2 — poor")),
+            (1, _("1 — no answer to my question")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class DisputeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Why do you disagree with the answer?"),
+        min_length=20,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Your complaint goes to the head of the department that answered."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise ValidationError(_("The password is wrong."))
+        return ""

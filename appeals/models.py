@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.iin import validate_iin
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -374,6 +376,19 @@ class Appeal(TimeStampedModel):
     contact_phone = models.CharField(_("phone"), max_length=16, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     phone_verified = models.BooleanField(_("phone confirmed"), default=False)
+    # db_default too: the generator's COPY and other raw writers need not know these columns.
+    contact_iin = models.CharField(_("IIN"), max_length=12, blank=True, default="", db_default="",
+                                   validators=[validate_iin])  # fmt: skip
+    iin_verified = models.BooleanField(
+        _("IIN checked"), default=False, db_default=False, help_text=_("Staff saw an identity document with this IIN.")
+    )
+    citizen_detached_at = models.DateTimeField(
+        _("account deleted"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The author deleted the account; the appeal is kept as the law requires and never linked again."),
+    )
 
     category = models.ForeignKey(
         Category, models.PROTECT, null=True, blank=True, related_name="appeals", verbose_name=_("category")
@@ -436,6 +451,9 @@ class Appeal(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     answer_text = models.TextField(_("answer"), blank=True, editable=False)
     external_body = models.CharField(_("redirected to"), max_length=255, blank=True, editable=False)
+    rating = models.PositiveSmallIntegerField(_("citizen's rating"), null=True, blank=True, editable=False)
+    rating_comment = models.TextField(_("rating comment"), blank=True, default="", db_default="", editable=False)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True, editable=False)
 
     dispatch_attempts = models.PositiveSmallIntegerField(_("routing attempts"), default=0, editable=False)
     deadline_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -459,7 +477,9 @@ class Appeal(TimeStampedModel):
                 violation_error_message=_("An answered appeal needs an outcome, and only an answered one has it."),
             ),
             models.CheckConstraint(
-                condition=Q(status=AppealStatus.REGISTERED) | Q(department__isnull=False, routed_at__isnull=False),
+                # An appeal withdrawn before the router reached it never had a department.
+                condition=Q(status__in=[AppealStatus.REGISTERED, AppealStatus.WITHDRAWN])
+                | Q(department__isnull=False, routed_at__isnull=False),
                 name="appeal_routed_has_department",
             ),
             models.CheckConstraint(
@@ -471,6 +491,13 @@ class Appeal(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(contact_phone="") | Q(contact_phone__regex=r"^\+7[0-9]{10}$"), name="appeal_phone_e164"
             ),
+            models.CheckConstraint(
+                condition=Q(contact_iin="") | Q(contact_iin__regex=r"^[0-9]{12}$"), name="appeal_iin_12_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5, rated_at__isnull=False),
+                name="appeal_rating_1_to_5",
+            ),
         ]
         indexes = [
             # The sweeper's and /healthz's question: what is still waiting for routing?
@@ -478,6 +505,8 @@ class Appeal(TimeStampedModel):
             models.Index(fields=["department", "status", "due_date"], name="appeal_queue_idx"),
             models.Index(fields=["citizen", "-received_at"], name="appeal_citizen_idx"),
             models.Index(fields=["contact_phone", "-received_at"], name="appeal_phone_idx"),
+            # Linking by IIN is only for IINs checked against a document: a small partial index.
+            models.Index(fields=["contact_iin"], condition=Q(iin_verified=True), name="appeal_checked_iin_idx"),
             models.Index(fields=["-received_at"], name="appeal_received_idx"),
             models.Index(fields=["status", "due_date"], name="appeal_status_due_idx"),
         ]
@@ -513,6 +542,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     DEADLINE_WARNING = "deadline_warning", _("Deadline warning")
     ESCALATED = "escalated", _("Escalated to the head")
+    RATED = "rated", _("Answer rated")
 
 
 class AppealEvent(models.Model):
@@ -607,6 +637,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
+    for_citizen = models.BooleanField(
+        _("to the citizen"),
+        default=False,
+        db_default=False,
+        help_text=_("Shown in the citizen's cabinet; staff alerts are not."),
+    )
     to = models.CharField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("text"))

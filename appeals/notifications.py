@@ -68,13 +68,20 @@ def notify_citizen(*, appeal: Appeal, event: AppealEvent, dispatch: bool = True)
     """
     with translation.override(appeal.language):
         subject, body = _citizen_text(appeal, event)
+    # The account's choice of channels counts, but never leaves the citizen without any message.
+    citizen = appeal.citizen if appeal.citizen_id else None
+    by_sms = bool(appeal.contact_phone) and (
+        citizen is None or citizen.notify_by_sms or not (appeal.contact_email and citizen.notify_by_email)
+    )
+    by_email = bool(appeal.contact_email) and (citizen is None or citizen.notify_by_email or not by_sms)
     rows = []
-    if appeal.contact_phone:
-        rows.append(Notification(channel=NotificationChannel.SMS, to=appeal.contact_phone, body=body))
-    if appeal.contact_email:
+    if by_sms:
+        rows.append(Notification(channel=NotificationChannel.SMS, to=appeal.contact_phone, body=body, for_citizen=True))
+    if by_email:
         rows.append(
-            Notification(channel=NotificationChannel.EMAIL, to=appeal.contact_email, subject=subject, body=body)
-        )
+            Notification(channel=NotificationChannel.EMAIL, to=appeal.contact_email, subject=subject, body=body,
+                         for_citizen=True)
+        )  # fmt: skip
     return _record(rows, appeal=appeal, event=event, user=appeal.citizen, dispatch=dispatch)
 
 

@@ -19,6 +19,8 @@ from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.services import delete_account
 from appeals.deadlines import compute_deadlines
 from appeals.models import (
     ANSWERED_STATUSES,
@@ -74,6 +76,8 @@ class Contact:
     phone: str = ""  # E.164
     email: str = ""
     phone_verified: bool = False
+    iin: str = ""
+    iin_verified: bool = False  # staff saw an identity document
 
 
 # --- Registration: the one door ----------------------------------------------------------------------------
@@ -147,6 +151,8 @@ def register_appeal(
     """
     if not (citizen or contact.phone or contact.email):
         raise ValidationError(_("An appeal needs a way to reach its author: a phone or an email."), code="anonymous")
+    if citizen is None:
+        citizen = account_for_contact(contact)
     clock = AppealClock.objects.get(kind=kind)
     received_at = received_at or timezone.now()
     deadlines = compute_deadlines(clock=clock, received_at=received_at)
@@ -162,6 +168,8 @@ def register_appeal(
         contact_phone=contact.phone or (citizen.phone or "" if citizen else ""),
         contact_email=contact.email or (citizen.email or "" if citizen else ""),
         phone_verified=contact.phone_verified,
+        contact_iin=contact.iin,
+        iin_verified=contact.iin_verified and bool(contact.iin),
         category=category,
         district=district,
         address=address,
@@ -195,6 +203,73 @@ def register_appeal(
 
     dispatch_after_commit(route_appeal_task, appeal.pk)
     return appeal
+
+
+# --- The citizen's account: linking by a proved phone or a checked IIN -----------------------------------------
+def account_for_contact(contact: Contact):
+    """The account an appeal registered with these contacts belongs to, or None.
+
+    A phone links when the account proved it by SMS: the appeal's number and access code go to that phone by
+    SMS anyway, so the account sees nothing its holder could not read already. An IIN links only when both
+    sides were checked against a document; a typed IIN proves nothing.
+    """
+    if contact.phone:
+        user = User.objects.filter(phone=contact.phone, phone_verified_at__isnull=False, is_active=True).first()
+        if user is not None:
+            return user
+    if contact.iin and contact.iin_verified:
+        return User.objects.filter(iin=contact.iin, iin_verified_at__isnull=False, is_active=True).first()
+    return None
+
+
+def link_appeals_to_account(*, user, what: str = "phone") -> int:
+    """Appeals registered for the user's proved phone (or checked IIN) without an account join it. Returns how many.
+
+    Appeals of a deleted account are never linked again, even when somebody later holds the same number.
+    """
+    unlinked = Appeal.objects.filter(citizen__isnull=True, citizen_detached_at__isnull=True)
+    if what == "phone" and user.phone and user.phone_verified_at:
+        return unlinked.filter(contact_phone=user.phone).update(citizen=user, updated_at=timezone.now())
+    if what == "iin" and user.iin and user.iin_verified_at:
+        return unlinked.filter(contact_iin=user.iin, iin_verified=True).update(citizen=user, updated_at=timezone.now())
+    return 0
+
+
+@transaction.atomic
+def delete_citizen_account(*, user) -> int:
+    """The citizen deletes the account: the appeals stay (the law keeps them), detached and never relinked."""
+    detached = Appeal.objects.filter(citizen=user).update(
+        citizen=None, citizen_detached_at=timezone.now(), updated_at=timezone.now()
+    )
+    delete_account(user=user)
+    return detached
+
+
+def complaint_deadline(appeal: Appeal):
+    """Until when the answer can be disputed (the complaint window after the answer, APPK Art. 92), or None."""
+    if appeal.answered_at is None or appeal.outcome == Outcome.REDIRECTED:
+        return None
+    return appeal.answered_at + relativedelta(months=AppealClock.objects.get(kind=appeal.kind).complaint_window_months)
+
+
+def citizen_actions(appeal: Appeal) -> dict[str, bool]:
+    """What the author may do now; the services check it again when it is done."""
+    dispute_until = complaint_deadline(appeal) if appeal.status in ANSWERED_STATUSES else None
+    return {
+        "info": appeal.status in ALLOWED_FROM[EventKind.INFO_PROVIDED],
+        "accept": appeal.status in ALLOWED_FROM[EventKind.CLOSED],
+        "rate": appeal.status in ANSWERED_STATUSES and appeal.answered_at is not None and appeal.rating is None,
+        "dispute": dispute_until is not None
+        and timezone.now() <= dispute_until
+        and not any(f.kind == AppealKind.COMPLAINT for f in appeal.follow_ups.all()),
+        "withdraw": appeal.status in ALLOWED_FROM[EventKind.WITHDRAWN],
+    }
+
+
+def _require_author(citizen, appeal: Appeal) -> None:
+    """A citizen acts only on an appeal of their own account (None: an operator acts on the author's behalf)."""
+    if citizen is not None and appeal.citizen_id != citizen.pk:
+        raise PermissionDenied(_("This is not your appeal."))
 
 
 # --- Routing -----------------------------------------------------------------------------------------------
@@ -349,6 +424,7 @@ def provide_information(
     *, appeal: Appeal, text: str, attachments: Iterable[UploadedFile] = (), citizen=None
 ) -> AppealEvent:
     """The citizen sends what the specialist asked for; the appeal goes back to work."""
+    _require_author(citizen, appeal)
     text = _require_text(text, _("Write the information that was asked for."))
     event = _transition(
         appeal, to_status=AppealStatus.IN_PROGRESS, event_kind=EventKind.INFO_PROVIDED, actor=citizen, text=text
@@ -460,15 +536,20 @@ def reopen_as_complaint(*, appeal: Appeal, text: str, citizen=None, channel: str
 
     Allowed within the complaint window after the answer (3 months, APPK Art. 92).
     """
+    _require_author(citizen, appeal)
     text = _require_text(text, _("Say why you disagree with the answer."))
-    if appeal.status not in ANSWERED_STATUSES or appeal.outcome == Outcome.REDIRECTED:
+    until = complaint_deadline(appeal)
+    if appeal.status not in ANSWERED_STATUSES or until is None:
         raise TransitionNotAllowed(_("Only an answer can be disputed."), code="not_answered")
-    clock = AppealClock.objects.get(kind=appeal.kind)
-    if timezone.now() > appeal.answered_at + relativedelta(months=clock.complaint_window_months):
+    if timezone.now() > until:
         raise ValidationError(
-            _("A complaint about this answer could be filed until %(date)s.")
-            % {"date": (appeal.answered_at + relativedelta(months=clock.complaint_window_months)).strftime("%d.%m.%Y")},
+            _("A complaint about this answer could be filed until %(date)s.") % {"date": until.strftime("%d.%m.%Y")},
             code="window_passed",
+        )
+    if earlier := appeal.follow_ups.filter(kind=AppealKind.COMPLAINT).first():
+        raise TransitionNotAllowed(
+            _("A complaint about this answer is already filed: %(number)s.") % {"number": earlier.number},
+            code="already_disputed",
         )
     if appeal.status == AppealStatus.ANSWERED:
         _transition(
@@ -489,12 +570,41 @@ def reopen_as_complaint(*, appeal: Appeal, text: str, citizen=None, channel: str
 @transaction.atomic
 def withdraw_appeal(*, appeal: Appeal, reason: str = "", citizen=None) -> AppealEvent:
     """The author withdraws an appeal that has not been answered yet."""
+    _require_author(citizen, appeal)
     if appeal.status not in OPEN_STATUSES:
         raise TransitionNotAllowed(_("Only an appeal that is not answered yet can be withdrawn."), code="not_open")
     return _transition(
         appeal, to_status=AppealStatus.WITHDRAWN, event_kind=EventKind.WITHDRAWN, actor=citizen,
         text=reason or _("Withdrawn by the author."), closed_at=timezone.now(),
     )  # fmt: skip
+
+
+@transaction.atomic
+def rate_answer(*, appeal: Appeal, citizen, rating: int, comment: str = "") -> AppealEvent:
+    """The citizen rates the answer once, 1 to 5, with an optional comment; a low mark alerts the head."""
+    _require_author(citizen, appeal)
+    if appeal.status not in ANSWERED_STATUSES or appeal.answered_at is None:
+        raise TransitionNotAllowed(_("Only an answer can be rated."), code="not_answered")
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError(_("Choose a mark from 1 to 5."), code="rating")
+    now = timezone.now()
+    if not Appeal.objects.filter(pk=appeal.pk, rating__isnull=True).update(
+        rating=rating, rating_comment=comment.strip(), rated_at=now, updated_at=now
+    ):
+        raise TransitionNotAllowed(_("This answer is already rated."), code="already_rated")
+    appeal.rating, appeal.rating_comment, appeal.rated_at = int(rating), comment.strip(), now
+    event = AppealEvent.objects.create(
+        appeal=appeal, kind=EventKind.RATED, actor=citizen, department=appeal.department, text=comment.strip(),
+        data={"rating": int(rating)},
+    )  # fmt: skip
+    if int(rating) <= 2 and appeal.department is not None:
+        notify_staff(
+            appeal=appeal, event=event, users=[appeal.department.head],
+            subject=_("Appeal %(number)s: the citizen rated the answer %(rating)s of 5")
+            % {"number": appeal.number, "rating": rating},
+            body=comment.strip() or appeal.answer_text[:500],
+        )  # fmt: skip
+    return event
 
 
 @transaction.atomic

@@ -11,4 +11,11 @@ urlpatterns = [
     path("appeals/receipt/<uuid:public_id>/", views.receipt, name="receipt"),
     path("track/", views.track, name="track"),
     path("track/file/<uuid:public_id>/", views.attachment_download, name="attachment"),
+    # The personal cabinet. Appeals are addressed by their random public id: a URL says nothing about others.
+    path("cabinet/", views.cabinet, name="cabinet"),
+    path("cabinet/appeals/<uuid:public_id>/", views.cabinet_appeal, name="cabinet_appeal"),
+    path("cabinet/appeals/<uuid:public_id>/<slug:action>/", views.cabinet_appeal, name="cabinet_action"),
+    path("cabinet/notifications/", views.cabinet_notifications, name="cabinet_notifications"),
+    path("cabinet/my-data.json", views.cabinet_data, name="cabinet_data"),
+    path("cabinet/delete/", views.cabinet_delete, name="cabinet_delete"),
 ]

@@ -3,23 +3,53 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.core.signing import BadSignature, TimestampSigner
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import CodeForm, PhoneForm
 from accounts.phone import format_phone
-from accounts.services import phone_confirmation_check, phone_confirmation_start
-from accounts.session import confirmed_phone, remember_confirmed_phone
-from appeals.forms import AppealForm, TrackForm
+from accounts.session import confirmed_phone
+from accounts.views import sms_steps
+from appeals.forms import (
+    AppealForm,
+    CabinetFilterForm,
+    DeleteAccountForm,
+    DisputeForm,
+    ProvideInformationForm,
+    RatingForm,
+    TrackForm,
+    WithdrawForm,
+)
 from appeals.models import Appeal, AppealKind, Attachment, Channel
-from appeals.selectors import appeal_for_tracking
-from appeals.services import Contact, register_appeal
+from appeals.selectors import (
+    appeal_for_tracking,
+    cabinet_appeals,
+    cabinet_counts,
+    citizen_notifications,
+    personal_data_export,
+)
+from appeals.selectors import cabinet_appeal as cabinet_appeal_for
+from appeals.services import (
+    Contact,
+    citizen_actions,
+    close_appeal,
+    delete_citizen_account,
+    provide_information,
+    rate_answer,
+    register_appeal,
+    reopen_as_complaint,
+    withdraw_appeal,
+)
 from openalmaty.i18n import content_language
 from openalmaty.ratelimit import client_ip, over_limit
 
@@ -74,33 +104,15 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm_phone(request: HttpRequest) -> HttpResponse:
     """Step one for a visitor who is not signed in: prove the phone with an SMS code."""
-    pending = request.session.get("phone_confirmation")
-    phone_form = PhoneForm(request.POST if request.POST.get("step") == "send" else None)
-    code_form = CodeForm(request.POST if request.POST.get("step") == "check" else None)
-    if request.method == "POST" and request.POST.get("step") == "send" and phone_form.is_valid():
-        try:
-            confirmation = phone_confirmation_start(phone=phone_form.cleaned_data["phone"], ip=client_ip(request))
-        except ValidationError as exc:
-            phone_form.add_error("phone", exc)
-        else:
-            request.session["phone_confirmation"] = {"id": confirmation.pk, "phone": confirmation.phone}
-            messages.info(request, _("We sent a code to %(phone)s.") % {"phone": confirmation.phone})
-            return redirect("appeals:confirm_phone")
-    if request.method == "POST" and request.POST.get("step") == "check" and pending and code_form.is_valid():
-        try:
-            confirmation = phone_confirmation_check(confirmation_id=pending["id"], code=code_form.cleaned_data["code"])
-        except ValidationError as exc:
-            code_form.add_error("code", exc)
-        else:
-            remember_confirmed_phone(request.session, confirmation.phone)
-            del request.session["phone_confirmation"]
-            next_url = request.session.pop("appeal_next", "")
-            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                next_url = reverse("appeals:create")
-            return redirect(next_url or reverse("appeals:create"))
-    return render(
-        request, "appeals/confirm_phone.html", {"phone_form": phone_form, "code_form": code_form, "pending": pending}
-    )
+    context, phone = sms_steps(request, purpose="appeal")
+    if phone:
+        next_url = request.session.pop("appeal_next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = ""
+        return redirect(next_url or reverse("appeals:create"))
+    if request.method == "POST" and request.POST.get("step") == "send" and context["pending"]:
+        return redirect("appeals:confirm_phone")
+    return render(request, "appeals/confirm_phone.html", context)
 
 
 def ask(request: HttpRequest) -> HttpResponse:
@@ -158,3 +170,95 @@ def attachment_download(request: HttpRequest, public_id) -> FileResponse:
     if not owner and (holder is None or holder.pk != appeal.pk):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- The personal cabinet: every URL checks that the appeal is the signed-in citizen's own --------------------
+CABINET_PAGE_SIZE = 20
+
+
+@login_required
+def cabinet(request: HttpRequest) -> HttpResponse:
+    form = CabinetFilterForm(request.GET or None)
+    show, q = (form.cleaned_data["show"], form.cleaned_data["q"]) if form.is_valid() else ("", "")
+    page = Paginator(cabinet_appeals(user=request.user, show=show, q=q), CABINET_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "appeals/cabinet/list.html",
+        {"form": form, "page": page, "counts": cabinet_counts(user=request.user), "today": timezone.localdate(),
+         "query": urlencode({"show": show, "q": q})},
+    )  # fmt: skip
+
+
+CABINET_ACTIONS = {
+    # action: (form class, the service call with the form's cleaned data)
+    "info": (ProvideInformationForm, lambda a, u, d: provide_information(
+        appeal=a, citizen=u, text=d["text"], attachments=d["attachments"])),
+    "rate": (RatingForm, lambda a, u, d: rate_answer(appeal=a, citizen=u, rating=d["rating"], comment=d["comment"])),
+    "accept": (None, lambda a, u, d: close_appeal(appeal=a, actor=u)),
+    "dispute": (DisputeForm, lambda a, u, d: reopen_as_complaint(appeal=a, citizen=u, text=d["text"])),
+    "withdraw": (WithdrawForm, lambda a, u, d: withdraw_appeal(appeal=a, citizen=u, reason=d["reason"])),
+}  # fmt: skip
+DONE_MESSAGES = {
+    "info": gettext_lazy("Thank you: the information is with the specialist."),
+    "rate": gettext_lazy("Thank you for the rating."),
+    "accept": gettext_lazy("The appeal is closed. Thank you."),
+    "dispute": gettext_lazy("Your complaint is registered and goes to the head of the department."),
+    "withdraw": gettext_lazy("The appeal is withdrawn."),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cabinet_appeal(request: HttpRequest, public_id, action: str = "") -> HttpResponse:
+    appeal = cabinet_appeal_for(user=request.user, public_id=public_id)
+    if appeal is None or (action and action not in CABINET_ACTIONS):
+        raise Http404  # somebody else's appeal looks exactly like one that does not exist
+    forms = {name: form_class() for name, (form_class, _call) in CABINET_ACTIONS.items() if form_class}
+    if request.method == "POST" and action:
+        form_class, call = CABINET_ACTIONS[action]
+        form = form_class(request.POST, request.FILES) if form_class else None
+        if form is None or form.is_valid():
+            try:
+                result = call(appeal, request.user, form.cleaned_data if form else {})
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, DONE_MESSAGES[action])
+                target = result if isinstance(result, Appeal) else appeal  # a complaint opens on its own page
+                return redirect("appeals:cabinet_appeal", public_id=target.public_id)
+        else:
+            forms[action] = form
+    return render(request, "appeals/cabinet/appeal.html", {"appeal": appeal, "forms": forms,
+                                                          "can": citizen_actions(appeal)})  # fmt: skip
+
+
+@login_required
+def cabinet_notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(citizen_notifications(user=request.user), CABINET_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appeals/cabinet/notifications.html", {"page": page})
+
+
+@login_required
+def cabinet_data(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(personal_data_export(user=request.user), json_dumps_params={"ensure_ascii": False,
+                                                                                        "indent": 2})  # fmt: skip
+    response["Content-Disposition"] = 'attachment; filename="open-almaty-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cabinet_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_citizen_account(user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is deleted. Your appeals are kept as the law requires."))
+            return redirect("home")
+    return render(request, "appeals/cabinet/delete.html", {"form": form})

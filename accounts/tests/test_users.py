@@ -69,8 +69,8 @@ def test_login_page_signs_in_by_phone_and_lands_in_the_cabinet(client):
     response = client.post("/accounts/login/", {"username": "8 701 234 56 78", "password": "long-secret-1"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/cabinet/"
-    assert client.get("/accounts/cabinet/").status_code == 200
+    assert response["Location"] == "/cabinet/"
+    assert client.get("/cabinet/").status_code == 200
 
 
 def test_wrong_password_keeps_the_login_and_explains(client):

@@ -132,8 +132,8 @@ def test_the_sweeper_routes_only_what_waited_too_long(make_appeal):
     assert services.lost_appeals_count() == 0
 
 
-def routed(make_appeal) -> Appeal:
-    appeal = make_appeal()
+def routed(make_appeal, **fields) -> Appeal:
+    appeal = make_appeal(**fields)
     route_appeal(appeal_id=appeal.pk)
     appeal.refresh_from_db()
     return appeal
@@ -223,11 +223,13 @@ def test_a_late_redirect_needs_the_head(make_appeal, specialist, head):
     assert appeal.events.get(kind=EventKind.REDIRECTED).data["late"] is True
 
 
-def test_a_disputed_answer_becomes_a_complaint_to_the_head(make_appeal, specialist, head, citizen):
-    appeal = routed(make_appeal)
+def test_a_disputed_answer_becomes_a_complaint_to_the_head(make_appeal, specialist, head, citizen, outsider):
+    appeal = routed(make_appeal, citizen=citizen)
     services.take_appeal(appeal=appeal, actor=specialist)
     services.answer_appeal(appeal=appeal, actor=specialist, text="Отказано.", outcome=Outcome.DECLINED)
 
+    with pytest.raises(PermissionDenied):  # only the author disputes
+        services.reopen_as_complaint(appeal=appeal, text="Не согласен с ответом", citizen=outsider)
     complaint = services.reopen_as_complaint(appeal=appeal, text="Не согласен с ответом", citizen=citizen)
     route_appeal(appeal_id=complaint.pk)
 

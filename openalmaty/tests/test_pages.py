@@ -54,7 +54,7 @@ def test_every_section_in_the_navigation_answers(client):
 
 
 def test_cabinet_asks_a_stranger_to_sign_in(client):
-    response = client.get("/accounts/cabinet/")
+    response = client.get("/cabinet/")
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
