@@ -121,6 +121,9 @@ CACHES = {
         "LOCATION": CACHE_URL,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
+    # Per process, for fragments that depend only on the code and the language (empty forms): no network
+    # round trip, and nothing breaks when Redis is down.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600},
 }
 # Sessions live in PostgreSQL: a Redis outage must not sign anybody out or stop an appeal being filed.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

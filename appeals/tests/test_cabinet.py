@@ -269,3 +269,11 @@ def test_deleting_the_account_keeps_the_appeals_detached_for_good(client, make_a
     # Whoever holds the number next does not inherit the appeals.
     newcomer = sign_up(phone="+77011112233", password=PASSWORD, full_name="Новый владелец номера", language="ru")
     assert not newcomer.appeals.exists()
+
+
+def test_the_empty_action_forms_are_in_the_page_language(client, make_appeal, owner, specialist):
+    appeal = answered(make_appeal, specialist, citizen=owner)
+    client.force_login(owner)
+    assert "Ваша оценка ответа" in client.get(f"/cabinet/appeals/{appeal.public_id}/").text
+    kazakh = client.get(f"/kk/cabinet/appeals/{appeal.public_id}/").text
+    assert "Жауапқа бағаңыз" in kazakh and "Ваша оценка ответа" not in kazakh
