@@ -75,6 +75,11 @@ def cabinet_appeal(*, user, public_id) -> Appeal | None:
     )  # fmt: skip
 
 
+def latest_event(appeal: Appeal, kind: str) -> AppealEvent | None:
+    """The latest prefetched public event of `kind` (e.g. what the specialist asked for)."""
+    return next((event for event in reversed(appeal.events.all()) if event.kind == kind), None)
+
+
 def citizen_notifications(*, user) -> QuerySet[Notification]:
     """Messages sent to the citizen about their appeals, newest first."""
     return (

@@ -30,12 +30,13 @@ from appeals.forms import (
     TrackForm,
     WithdrawForm,
 )
-from appeals.models import Appeal, AppealKind, Attachment, Channel
+from appeals.models import Appeal, AppealKind, Attachment, Channel, EventKind
 from appeals.selectors import (
     appeal_for_tracking,
     cabinet_appeals,
     cabinet_counts,
     citizen_notifications,
+    latest_event,
     personal_data_export,
 )
 from appeals.selectors import cabinet_appeal as cabinet_appeal_for
@@ -230,8 +231,10 @@ def cabinet_appeal(request: HttpRequest, public_id, action: str = "") -> HttpRes
                 return redirect("appeals:cabinet_appeal", public_id=target.public_id)
         else:
             forms[action] = form
-    return render(request, "appeals/cabinet/appeal.html", {"appeal": appeal, "forms": forms,
-                                                          "can": citizen_actions(appeal)})  # fmt: skip
+    can = citizen_actions(appeal)
+    question = latest_event(appeal, EventKind.INFO_REQUESTED) if can["info"] else None
+    return render(request, "appeals/cabinet/appeal.html",
+                  {"appeal": appeal, "forms": forms, "can": can, "question": question})  # fmt: skip
 
 
 @login_required
