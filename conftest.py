@@ -38,6 +38,15 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the default language: a request to /kk/ leaves Kazakh active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def sms_outbox(settings, tmp_path: Path):
     """The SMS file backend writes here; returns a function that reads the messages sent so far."""

@@ -4,7 +4,8 @@ from django.db import transaction
 
 from accounts.models import User
 from appeals.generator import AppealGenerator
-from appeals.models import Appeal, Department, DepartmentMembership, MemberRole
+from appeals.models import Appeal, Department, MemberRole
+from appeals.services import add_department_member
 
 DEMO_STAFF = [
     {
@@ -36,8 +37,7 @@ def create_demo_staff() -> list[dict]:
             user = User.objects.create_user(phone=spec["phone"], email=spec["email"], password=spec["password"],
                                             full_name=spec["full_name"], is_staff=True)  # fmt: skip
         department = Department.objects.get(code=spec["department"])
-        DepartmentMembership.objects.get_or_create(user=user, department=department,
-                                                   defaults={"role": spec["member_role"]})  # fmt: skip
+        add_department_member(user=user, department=department, role=spec["member_role"])
         if spec["member_role"] == MemberRole.HEAD and department.head_id is None:
             Department.objects.filter(pk=department.pk).update(head=user)
     return DEMO_STAFF

@@ -6,8 +6,10 @@ State changes happen only in appeals.services; the database enforces what must a
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -335,7 +337,9 @@ class Language(models.TextChoices):
 class AppealQuerySet(models.QuerySet):
     def visible_to_staff(self, user) -> "AppealQuerySet":
         """The only place that decides which appeals a member of staff may see."""
-        if user.is_superuser:
+        from appeals.roles import is_supervisor
+
+        if is_supervisor(user):
             return self
         return self.filter(department__in=DepartmentMembership.objects.filter(user=user).values("department"))
 
@@ -508,6 +512,10 @@ class Appeal(TimeStampedModel):
             # Linking by IIN is only for IINs checked against a document: a small partial index.
             models.Index(fields=["contact_iin"], condition=Q(iin_verified=True), name="appeal_checked_iin_idx"),
             models.Index(fields=["-received_at"], name="appeal_received_idx"),
+            # The staff list: a department's appeals, newest first, without walking everyone else's.
+            models.Index(fields=["department", "-received_at", "-id"], name="appeal_dept_received_idx"),
+            # Staff search in the text: `icontains` is UPPER(text) LIKE UPPER('%…%') in Django.
+            GinIndex(OpClass(Upper("text"), name="gin_trgm_ops"), name="appeal_text_trgm"),
             models.Index(fields=["status", "due_date"], name="appeal_status_due_idx"),
         ]
 
@@ -671,3 +679,57 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.to}"
+
+
+class ResponseTemplate(models.Model):
+    """A department's model answer for a topic, in one language; the specialist edits it before sending."""
+
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="response_templates", verbose_name=_("department")
+    )
+    category = models.ForeignKey(
+        Category, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("topic"),
+        help_text=_("Empty: for every topic of the department."),
+    )  # fmt: skip
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.RU)
+    title = models.CharField(_("title"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    text = models.TextField(_("text"), help_text=_("Write [brackets] where the specialist must fill in the details."))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+        ordering = ["department", "title"]
+        indexes = [models.Index(fields=["department", "language"], name="responsetemplate_dept_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TriageAppeal(Appeal):
+    """The triage desk's queue in admin: appeals no rule routed, to assign by hand."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("appeal to route by hand")
+        verbose_name_plural = _("triage queue")
+
+
+class PersonalDataAccess(models.Model):
+    """Who opened a citizen's personal data on which appeal, and when: read by supervisors."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("who"))
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="+", verbose_name=_("appeal"), db_index=False)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    what = models.CharField(_("what was shown"), max_length=100)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["appeal", "at"], name="pdaccess_appeal_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.appeal_id} ({self.at:%Y-%m-%d %H:%M})"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 
 from appeals.calendar import sync_calendar
 from appeals.models import AppealClock, Category, Department, DepartmentKind, District, RoutingRule, Sphere
+from appeals.roles import ensure_roles
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.yaml"
 CALENDAR_YEARS = range(2021, 2029)
@@ -56,6 +57,7 @@ def load_reference_data(path: Path = REFERENCE_FILE) -> dict[str, int]:
     """Upsert every row of the file by its code (rules by name). Rows only in the database stay."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ensure_clocks()
+    ensure_roles()
     sync_calendar(years=CALENDAR_YEARS)
     districts = {}
     for spec in data["districts"]:

@@ -28,6 +28,15 @@ def keywords_match(keywords: str, text: str) -> bool:
     return not words or any(word in text for word in words)
 
 
+def rule_matches(rule: RoutingRule, appeal: Appeal) -> bool:
+    """Whether `rule` applies to `appeal` (priority aside): its category, district and keywords fit."""
+    return (
+        rule.category_id in (None, appeal.category_id)
+        and rule.district_id in (None, appeal.district_id)
+        and keywords_match(rule.keywords, fold(f"{appeal.text} {appeal.address}"))
+    )
+
+
 def current_department(department: Department, day: date) -> Department:
     """Follow successors until a department that exists on `day`."""
     seen = set()
@@ -54,7 +63,6 @@ def triage_desk() -> Department:
 
 
 def choose_department(appeal: Appeal, *, day: date) -> RoutingDecision:
-    text = fold(f"{appeal.text} {appeal.address}")
     rules = (
         RoutingRule.objects.filter(is_active=True)
         .filter(Q(category__isnull=True) | Q(category_id=appeal.category_id))
@@ -62,7 +70,7 @@ def choose_department(appeal: Appeal, *, day: date) -> RoutingDecision:
         .order_by("priority", "id")
     )
     for rule in rules:
-        if rule.district_id not in (None, appeal.district_id) or not keywords_match(rule.keywords, text):
+        if not rule_matches(rule, appeal):
             continue
         akimat = district_akimat(appeal, day) if rule.route_to_district_akimat else None
         return RoutingDecision(akimat or current_department(rule.department, day), f"rule: {rule.name}", rule)

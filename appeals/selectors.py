@@ -1,6 +1,6 @@
 """Reads that views, admin and tasks share."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -141,3 +141,44 @@ def personal_data_export(*, user) -> dict:
             for n in citizen_notifications(user=user)
         ],
     }
+
+
+# --- The staff workspace ---------------------------------------------------------------------------------------
+def appeal_for_staff(*, user, pk) -> Appeal | None:
+    """One appeal the member of staff may see, with its whole timeline (public and internal) and files."""
+    return (
+        Appeal.objects.visible_to_staff(user)
+        .select_related("department", "category", "district", "assignee", "citizen", "parent", "guide")
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=AppealEvent.objects.select_related("actor", "department").order_by("created_at")
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def staff_dashboard(*, user) -> dict:
+    """The staff home: my queue, overdue, due this week, and my departments' on-time share (last 90 days)."""
+    from appeals.calendar import add_working_days
+
+    today = timezone.localdate()
+    mine = Appeal.objects.visible_to_staff(user).filter(status__in=OPEN_STATUSES)
+    week_end = add_working_days(today, 5)
+    counts = mine.aggregate(
+        my_queue=Count("pk", filter=Q(assignee=user)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True, status=AppealStatus.ROUTED)),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        due_this_week=Count("pk", filter=Q(due_date__gte=today, due_date__lte=week_end)),
+    )
+    since = timezone.now() - timezone.timedelta(days=90)
+    answered = (
+        Appeal.objects.visible_to_staff(user)
+        .filter(answered_at__gte=since)
+        .aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(answered_at__date__lte=F("due_date"))))
+    )
+    counts["on_time_share"] = round(100 * answered["on_time"] / answered["total"]) if answered["total"] else None
+    counts["answered_90_days"] = answered["total"]
+    return counts

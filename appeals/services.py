@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import delete_account
+from appeals.answer_check import answer_problems
 from appeals.deadlines import compute_deadlines
 from appeals.models import (
     ANSWERED_STATUSES,
@@ -39,8 +40,10 @@ from appeals.models import (
     MemberRole,
     NotificationStatus,
     Outcome,
+    PersonalDataAccess,
 )
 from appeals.notifications import dispatch_pending, notify_citizen, notify_staff
+from appeals.roles import is_supervisor
 from appeals.routing import choose_department
 from appeals.uploads import validate_upload
 
@@ -66,6 +69,10 @@ ALLOWED_FROM: dict[str, set[str]] = {
 
 class TransitionNotAllowed(ValidationError):
     pass
+
+
+class AnswerNotReady(ValidationError):
+    """The answer fails the check before sending; .messages lists what is missing."""
 
 
 @dataclass(frozen=True)
@@ -472,12 +479,14 @@ def redirect_appeal(
     The law allows 3 working days from registration; later, only a head may redirect (with the reason
     recorded), so a misrouted appeal is never stuck.
     """
-    _require_staff(actor, appeal)
+    supervisor = is_supervisor(actor)  # supervisors read every department and reassign
+    if not supervisor:
+        _require_staff(actor, appeal)
     reason = _require_text(reason, _("A redirect needs a reason."))
     if bool(department) == bool(external_body.strip()):
         raise ValidationError(_("Choose another department or name a body outside the akimat."), code="target")
     late = timezone.localdate() > appeal.redirect_due_date
-    if late and staff_role(actor, appeal.department) != MemberRole.HEAD:
+    if late and not supervisor and staff_role(actor, appeal.department) != MemberRole.HEAD:
         raise PermissionDenied(
             _("The 3 working days for a redirect ended on %(date)s; ask the head of the department.")
             % {"date": appeal.redirect_due_date.strftime("%d.%m.%Y")}
@@ -503,16 +512,29 @@ def redirect_appeal(
 
 @transaction.atomic
 def answer_appeal(
-    *, appeal: Appeal, actor, text: str, outcome: str, attachments: Iterable[UploadedFile] = ()
-) -> AppealEvent:
-    """The public answer, with an honest outcome; the citizen is notified and may rate or dispute it."""
+    *, appeal: Appeal, actor, text: str, outcome: str, attachments: Iterable[UploadedFile] = (),
+    override_reason: str = "",
+) -> AppealEvent:  # fmt: skip
+    """The public answer, with an honest outcome; the citizen is notified and may rate or dispute it.
+
+    The answer is checked first (answer_problems); a head may send it anyway, with the reason recorded.
+    """
     _require_staff(actor, appeal)
     text = _require_text(text, _("Write the answer."))
     if outcome not in Outcome.values or outcome == Outcome.REDIRECTED:
         raise ValidationError(_("Choose the outcome; to pass the appeal on, redirect it."), code="outcome")
+    attachments = list(attachments)
+    problems = answer_problems(appeal=appeal, text=text, outcome=outcome, attachments=attachments)
+    if problems and not override_reason.strip():
+        raise AnswerNotReady(problems)
+    if problems and staff_role(actor, appeal.department) != MemberRole.HEAD:
+        raise PermissionDenied(_("Only the head of the department can send an answer that fails the check."))
+    data = {"outcome": outcome}
+    if problems:
+        data.update(override=override_reason.strip(), problems=[str(p) for p in problems])
     event = _transition(
         appeal, to_status=AppealStatus.ANSWERED, event_kind=EventKind.ANSWERED, actor=actor, text=text,
-        data={"outcome": outcome}, outcome=outcome, answer_text=text, answered_at=timezone.now(),
+        data=data, outcome=outcome, answer_text=text, answered_at=timezone.now(),
     )  # fmt: skip
     _save_attachments(appeal=appeal, files=attachments, event=event, uploaded_by=actor)
     notify_citizen(appeal=appeal, event=event)
@@ -605,6 +627,48 @@ def rate_answer(*, appeal: Appeal, citizen, rating: int, comment: str = "") -> A
             body=comment.strip() or appeal.answer_text[:500],
         )  # fmt: skip
     return event
+
+
+@transaction.atomic
+def add_department_member(*, user, department: Department, role: str = MemberRole.SPECIALIST):
+    """Make `user` a specialist or head of `department`: the membership scopes, the group permits."""
+    from django.contrib.auth.models import Group
+
+    from appeals.roles import HEADS, SPECIALISTS, ensure_roles
+
+    membership, _created = DepartmentMembership.objects.update_or_create(
+        user=user, department=department, defaults={"role": role}
+    )
+    name = HEADS if role == MemberRole.HEAD else SPECIALISTS
+    group = Group.objects.filter(name=name).first() or ensure_roles()[name]
+    user.groups.add(group)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
+def staff_actions(appeal: Appeal, user) -> dict[str, bool]:
+    """What this member of staff may do to the appeal now; the services check it again when it is done."""
+    role = staff_role(user, appeal.department)
+    supervisor = is_supervisor(user)
+    late = timezone.localdate() > appeal.redirect_due_date
+    in_work = appeal.status in _IN_WORK
+    return {
+        "take": role is not None and appeal.status in ALLOWED_FROM[EventKind.TAKEN],
+        "request_information": role is not None and appeal.status in ALLOWED_FROM[EventKind.INFO_REQUESTED],
+        "extend": role == MemberRole.HEAD and in_work and appeal.due_date < appeal.latest_due_date,
+        "redirect": in_work and (supervisor or (role is not None and (not late or role == MemberRole.HEAD))),
+        "answer": role is not None and appeal.status in ALLOWED_FROM[EventKind.ANSWERED],
+        "close": role is not None and appeal.status in ALLOWED_FROM[EventKind.CLOSED],
+        "note": role is not None,
+        "override": role == MemberRole.HEAD,
+    }
+
+
+def record_personal_data_access(*, user, appeal: Appeal, what: str, ip: str | None = None) -> None:
+    """Every time staff are shown a citizen's personal data, a row supervisors can read."""
+    PersonalDataAccess.objects.create(user=user, appeal=appeal, what=what, ip=ip or None)
 
 
 @transaction.atomic

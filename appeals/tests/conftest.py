@@ -1,9 +1,9 @@
 import pytest
 
 from accounts.models import User
-from appeals.models import Department, DepartmentMembership, MemberRole
+from appeals.models import Department, MemberRole
 from appeals.reference import load_reference_data
-from appeals.services import Contact, register_appeal
+from appeals.services import Contact, add_department_member, register_appeal
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def department(reference) -> Department:
 def _staff(phone: str, department: Department, role: str) -> User:
     user = User.objects.create_user(phone=phone, email=f"{phone[1:]}@open-almaty.kz", password="long-secret-1",
                                     full_name=f"Staff {phone[-4:]}", is_staff=True)  # fmt: skip
-    DepartmentMembership.objects.create(user=user, department=department, role=role)
+    add_department_member(user=user, department=department, role=role)
     return user
 
 

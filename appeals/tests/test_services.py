@@ -226,7 +226,7 @@ def test_a_late_redirect_needs_the_head(make_appeal, specialist, head):
 def test_a_disputed_answer_becomes_a_complaint_to_the_head(make_appeal, specialist, head, citizen, outsider):
     appeal = routed(make_appeal, citizen=citizen)
     services.take_appeal(appeal=appeal, actor=specialist)
-    services.answer_appeal(appeal=appeal, actor=specialist, text="Отказано.", outcome=Outcome.DECLINED)
+    services.answer_appeal(appeal=appeal, actor=specialist, text="Отказано: ст. 76 АППК.", outcome=Outcome.DECLINED)
 
     with pytest.raises(PermissionDenied):  # only the author disputes
         services.reopen_as_complaint(appeal=appeal, text="Не согласен с ответом", citizen=outsider)
