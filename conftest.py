@@ -38,6 +38,18 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _unhashed_static_files(django_test_environment):
+    """live_server serves /static/ from the finders, which know `js/x.js` but not the manifest's `js/x.<hash>.js`:
+    without this, no script of ours would run in the browser tests."""
+    from django.test import override_settings
+
+    storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # fmt: skip
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> None:
     """Every test starts in the default language: a request to /kk/ leaves Kazakh active in the thread."""

@@ -297,16 +297,17 @@ class AppealAdmin(admin.ModelAdmin):
         return False  # the law requires appeals to be kept
 
     def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"  # the triage queue subclasses this admin
         return [
             path(
                 "<int:object_id>/file/<uuid:file_id>/",
                 self.admin_site.admin_view(self.attachment_view),
-                name="appeals_appeal_file",
+                name=f"{prefix}_file",
             ),
             path(
                 "<int:object_id>/act/<slug:action>/",
                 self.admin_site.admin_view(self.action_view),
-                name="appeals_appeal_act",
+                name=f"{prefix}_act",
             ),
             *super().get_urls(),
         ]
@@ -330,7 +331,10 @@ class AppealAdmin(admin.ModelAdmin):
         if appeal is None:
             raise Http404(gettext("No such appeal in your departments."))
         can = services.staff_actions(appeal, request.user)
-        action_forms = {name: (form() if form else None) for name, form in ACTION_FORMS.items() if can.get(name)}
+        # Each form has its action as prefix: several forms on one page, and no two fields share an id.
+        action_forms = {
+            name: (form(prefix=name) if form else None) for name, form in ACTION_FORMS.items() if can.get(name)
+        }
         if bound:
             action_forms[bound[0]] = bound[1]
         services.record_personal_data_access(user=request.user, appeal=appeal, what="citizen card",
@@ -355,7 +359,7 @@ class AppealAdmin(admin.ModelAdmin):
         if appeal is None:
             raise Http404
         form_class = ACTION_FORMS[action]
-        form = form_class(request.POST, request.FILES) if form_class else None
+        form = form_class(request.POST, request.FILES, prefix=action) if form_class else None
         if form is not None and not form.is_valid():
             return self._workspace(request, object_id, bound=(action, form), status=400)
         try:

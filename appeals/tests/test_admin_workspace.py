@@ -32,6 +32,11 @@ def routed(make_appeal, **fields) -> Appeal:
     return appeal
 
 
+def act(client, appeal, action: str, fields: dict | None = None):
+    """POST one action's form as the page does: its fields carry the action as prefix."""
+    return client.post(url(appeal, action), {f"{action}-{key}": value for key, value in (fields or {}).items()})
+
+
 def url(appeal, action=None) -> str:
     return f"/admin/appeals/appeal/{appeal.pk}/" + (f"act/{action}/" if action else "change/")
 
@@ -47,7 +52,7 @@ def test_a_specialist_cannot_list_open_export_or_act_on_another_departments_appe
     assert row not in client.get(f"/admin/appeals/appeal/?q={appeal.number}").text
     assert client.get(url(appeal)).status_code == 404
     for action in ["take", "note", "answer", "redirect", "close", "request_information", "extend"]:
-        response = client.post(url(appeal, action), {"text": "Чужое", "outcome": "resolved"})
+        response = act(client, appeal, action, {"text": "Чужое", "outcome": "resolved"})
         assert response.status_code == 404, action
     file = appeal.attachments.get()
     assert client.get(f"/admin/appeals/appeal/{appeal.pk}/file/{file.public_id}/").status_code == 404
@@ -75,7 +80,7 @@ def test_a_supervisor_sees_every_department_and_reassigns(client, make_appeal, r
     client.force_login(supervisor)
     assert appeal.number in client.get("/admin/appeals/appeal/").text
     health = Department.objects.get(code="health")
-    client.post(url(appeal, "redirect"), {"department": health.pk, "text": "Это вопрос здравоохранения."})
+    act(client, appeal, "redirect", {"department": health.pk, "text": "Это вопрос здравоохранения."})
     appeal.refresh_from_db()
     assert appeal.department == health
 
@@ -86,8 +91,8 @@ def test_take_request_extend_note_answer_close_through_the_admin(client, make_ap
     client.force_login(specialist)
     page = client.get(url(appeal)).text
     assert "Взять в работу" in page and "Продлить срок" not in page  # a specialist cannot extend
-    assert client.post(url(appeal, "take")).status_code == 302
-    client.post(url(appeal, "request_information"), {"text": "Уточните номер остановки."})
+    assert act(client, appeal, "take").status_code == 302
+    act(client, appeal, "request_information", {"text": "Уточните номер остановки."})
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.INFO_REQUESTED and appeal.assignee == specialist
     assert Notification.objects.filter(appeal=appeal, event__kind=EventKind.INFO_REQUESTED, for_citizen=True).exists()
@@ -95,21 +100,21 @@ def test_take_request_extend_note_answer_close_through_the_admin(client, make_ap
     from appeals.services import provide_information
 
     provide_information(appeal=appeal, text="Остановка № 1234.")
-    client.post(url(appeal, "note"), {"text": "Позвонил перевозчику."})
+    act(client, appeal, "note", {"text": "Позвонил перевозчику."})
     assert appeal.events.get(kind=EventKind.NOTE).is_public is False
 
     client.force_login(head)
     new_due = appeal.due_date + timezone.timedelta(days=7)
-    client.post(url(appeal, "extend"), {"new_due_date": new_due.isoformat(), "text": "Нужна проверка на месте."})
+    act(client, appeal, "extend", {"new_due_date": new_due.isoformat(), "text": "Нужна проверка на месте."})
     appeal.refresh_from_db()
     assert appeal.due_date == new_due and appeal.extended
 
     client.force_login(specialist)
-    client.post(url(appeal, "answer"), {"outcome": Outcome.RESOLVED, "text": "Маршрут 12 восстановлен с 1 декабря."})
+    act(client, appeal, "answer", {"outcome": Outcome.RESOLVED, "text": "Маршрут 12 восстановлен с 1 декабря."})
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ANSWERED and appeal.answer_text.startswith("Маршрут 12")
     assert Notification.objects.filter(appeal=appeal, event__kind=EventKind.ANSWERED, channel="sms").exists()
-    client.post(url(appeal, "close"))
+    act(client, appeal, "close")
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.CLOSED
 
@@ -118,7 +123,7 @@ def test_an_action_the_state_does_not_allow_is_not_offered_and_refused_if_forced
     appeal = routed(make_appeal)
     client.force_login(specialist)
     assert "Отправить ответ" not in client.get(url(appeal)).text  # not taken yet: no answer
-    response = client.post(url(appeal, "answer"), {"outcome": Outcome.RESOLVED, "text": "Готово, всё сделано."})
+    response = act(client, appeal, "answer", {"outcome": Outcome.RESOLVED, "text": "Готово, всё сделано."})
     assert response.status_code == 400
     assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED
 
@@ -127,8 +132,8 @@ def test_redirect_to_another_department_and_to_a_body_outside(client, make_appea
     first, second = routed(make_appeal), routed(make_appeal)
     client.force_login(specialist)
     health = Department.objects.get(code="health")
-    client.post(url(first, "redirect"), {"department": health.pk, "text": "Не наш вопрос."})
-    client.post(url(second, "redirect"), {"external_body": "Департамент полиции г. Алматы", "text": "Ведение полиции."})
+    act(client, first, "redirect", {"department": health.pk, "text": "Не наш вопрос."})
+    act(client, second, "redirect", {"external_body": "Департамент полиции г. Алматы", "text": "Ведение полиции."})
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.department == health and first.status == AppealStatus.ROUTED
@@ -154,7 +159,7 @@ def test_the_answer_check_says_what_is_missing_and_keeps_the_text(client, make_a
         outcome=Outcome.RESOLVED,
     )
     client.force_login(specialist)
-    response = client.post(url(kazakh, "answer"), {"outcome": Outcome.DECLINED, "text": template.text +
+    response = act(client, kazakh, "answer", {"outcome": Outcome.DECLINED, "text": template.text +
                                                    " Схема прилагается."})  # fmt: skip
     assert response.status_code == 400
     page = response.content.decode()
@@ -171,10 +176,10 @@ def test_an_unedited_template_is_refused_and_a_head_can_override_with_a_reason(c
     ResponseTemplate.objects.create(department=department, title="Общий", text=text)
     client.force_login(specialist)
     data = {"outcome": Outcome.RESOLVED, "text": text, "override_reason": "Ответ подходит дословно."}
-    assert client.post(url(appeal, "answer"), {**data, "override_reason": ""}).status_code == 400
-    assert client.post(url(appeal, "answer"), data).status_code == 400  # a specialist cannot override
+    assert act(client, appeal, "answer", {**data, "override_reason": ""}).status_code == 400
+    assert act(client, appeal, "answer", data).status_code == 400  # a specialist cannot override
     client.force_login(head)
-    client.post(url(appeal, "answer"), data)
+    act(client, appeal, "answer", data)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ANSWERED
     assert appeal.events.get(kind=EventKind.ANSWERED).data["override"] == "Ответ подходит дословно."
@@ -185,7 +190,7 @@ def test_a_good_answer_from_a_template_goes_out(client, make_appeal, specialist,
     ResponseTemplate.objects.create(department=department, title="Маршрут", text="Маршрут [номер] восстановлен.")
     client.force_login(specialist)
     assert "Маршрут [номер] восстановлен." in client.get(url(appeal)).text  # offered on the page
-    client.post(url(appeal, "answer"), {"outcome": Outcome.DECLINED,
+    act(client, appeal, "answer", {"outcome": Outcome.DECLINED,
                                         "text": "Отказано: маршрут 12 не продлевается (ст. 76 АППК), см. схему.",
                                         "attachments": SimpleUploadedFile("схема.png", PNG)})  # fmt: skip
     appeal.refresh_from_db()
