@@ -511,7 +511,7 @@ class Appeal(TimeStampedModel):
             models.Index(fields=["contact_phone", "-received_at"], name="appeal_phone_idx"),
             # Linking by IIN is only for IINs checked against a document: a small partial index.
             models.Index(fields=["contact_iin"], condition=Q(iin_verified=True), name="appeal_checked_iin_idx"),
-            models.Index(fields=["-received_at"], name="appeal_received_idx"),
+            models.Index(fields=["-received_at", "-id"], name="appeal_received_idx"),
             # The staff list: a department's appeals, newest first, without walking everyone else's.
             models.Index(fields=["department", "-received_at", "-id"], name="appeal_dept_received_idx"),
             # Staff search in the text: `icontains` is UPPER(text) LIKE UPPER('%…%') in Django.

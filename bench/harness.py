@@ -141,10 +141,10 @@ def celery(database_url: str, *, beat: bool = False, env: dict | None = None, lo
                 process.kill()
 
 
-def server_time_ms(url: str, headers: dict | None = None) -> float:
+def server_time_ms(url: str, headers: dict | None = None, timeout: float = 10) -> float:
     """One GET; the server's own figure from the Server-Timing header (request start to response end)."""
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 — loopback
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 — loopback
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — loopback
         response.read()
         header = response.headers["Server-Timing"]
     return float(header.split("dur=")[1])

@@ -59,7 +59,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without ORDER BY: any index (the smallest that fits the filters) can answer, and LIMIT stops it early.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 class KeysetChangeList(ChangeList):

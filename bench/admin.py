@@ -1,0 +1,104 @@
+"""The staff workspace at a million appeals, beside Django's stock ModelAdmin measured in the same run.
+
+Keys: admin.list, admin.list_filtered, admin.search, admin.deep_page, admin.appeal_page
+(../shared/BENCHMARKS_FORMAT.md). Each carries the stock ModelAdmin's p50/p95 as the baseline, the ratio of
+the p95s, and the SQL queries per page of both.
+"""
+
+from bench.appeals import ensure_million
+from bench.harness import gunicorn, machine, now, percentiles, server_time_ms
+
+WARMUP, SAMPLES, STOCK_SAMPLES = 5, 200, 15  # the stock admin takes seconds on some pages
+SETTINGS = {"DJANGO_SETTINGS_MODULE": "bench.settings"}
+
+
+def _supervisor():
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from appeals.roles import SUPERVISORS, ensure_roles
+
+    ensure_roles()
+    user = User.objects.filter(email="bench-supervisor@open-almaty.kz").first()
+    if user is None:
+        user = User.objects.create_user(email="bench-supervisor@open-almaty.kz", is_staff=True, is_superuser=True)
+    user.groups.add(Group.objects.get(name=SUPERVISORS))
+    return user
+
+
+def _cookie(user) -> dict:
+    from bench.cabinet import _session_cookie
+
+    return {"Cookie": _session_cookie(user)}
+
+
+def _queries(user, path: str) -> int:
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200, path
+    return len(ctx)
+
+
+def _pages() -> dict[str, tuple[str, str, str]]:
+    """key: (what, our path, the stock admin's path)."""
+    from appeals.models import Appeal, District
+
+    district = District.objects.order_by("order").first()
+    deep = Appeal.objects.order_by("-received_at", "-id").values("pk", "received_at")[250_000]
+    after = f"{deep['received_at'].isoformat()}|{deep['pk']}"
+    appeal = Appeal.objects.filter(status="in_progress").order_by("-received_at").values_list("pk", flat=True)[10]
+    filters = f"status__exact=in_progress&district__id__exact={district.pk}"
+    from urllib.parse import quote
+
+    word = quote("лифт")
+
+    return {
+        "admin.list": ("appeal list, default view", "/admin/appeals/appeal/", "/stock-admin/appeals/appeal/"),
+        "admin.list_filtered": ("appeal list with two filters (status, district)", f"/admin/appeals/appeal/?{filters}",
+                                f"/stock-admin/appeals/appeal/?{filters}"),
+        "admin.search": ("search in the text of the appeals ('лифт')", f"/admin/appeals/appeal/?q={word}",
+                         f"/stock-admin/appeals/appeal/?q={word}"),
+        "admin.deep_page": ("a deep page, 250 000 rows in (keyset vs OFFSET)",
+                            f"/admin/appeals/appeal/?after={quote(after)}", "/stock-admin/appeals/appeal/?p=2500"),
+        "admin.appeal_page": ("one appeal's page (workspace vs stock change form)",
+                              f"/admin/appeals/appeal/{appeal}/change/",
+                              f"/stock-admin/appeals/appeal/{appeal}/change/"),
+    }  # fmt: skip
+
+
+def _measure(url: str, headers: dict, samples: int) -> list[float]:
+    for _ in range(WARMUP):
+        server_time_ms(url, headers, timeout=120)
+    return [server_time_ms(url, headers, timeout=120) for _ in range(samples)]
+
+
+def run(database_url: str, *, fresh: bool = False) -> dict[str, dict]:
+    from appeals.models import Appeal
+
+    ensure_million(database_url, fresh=fresh)
+    user = _supervisor()
+    data = f"{Appeal.objects.count()} appeals; a supervisor's view (every department)"
+    results = {}
+    with gunicorn(database_url, env=SETTINGS) as base:
+        headers = _cookie(user)
+        for key, (what, ours, stock) in _pages().items():
+            mine = percentiles(_measure(base + ours, headers, SAMPLES))
+            theirs = percentiles(_measure(base + stock, headers, STOCK_SAMPLES))
+            queries, stock_queries = _queries(user, ours), _queries(user, stock)
+            results[key] = {
+                **mine, "unit": "ms", "what": what + ", server time, 1 gunicorn sync worker",
+                "baseline": "stock ModelAdmin", "baseline_p50": theirs["p50"], "baseline_p95": theirs["p95"],
+                "ratio": round(theirs["p95"] / mine["p95"], 1), "queries": queries, "baseline_queries": stock_queries,
+                "target": "p95 ≤ 100 ms; ≥ 10× the stock admin on search and deep pages",
+                "measured_at": now(), "machine": machine(), "data": data,
+                "note": f"stock ModelAdmin p50 {theirs['p50']} / p95 {theirs['p95']} ms ({theirs['n']} samples), "
+                        f"{round(theirs['p95'] / mine['p95'], 1)}× slower at p95; SQL queries per page: "
+                        f"{queries} here, {stock_queries} stock",
+            }  # fmt: skip
+    return results
