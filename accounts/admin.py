@@ -10,6 +10,7 @@ admin.site.login_form = StaffLoginForm
 admin.site.site_header = _("Open Almaty: staff workspace")
 admin.site.site_title = _("Open Almaty")
 admin.site.index_title = _("Staff workspace")
+admin.site.enable_nav_sidebar = False  # the appeal list needs the width more than a second menu
 
 
 @admin.register(User)

@@ -252,7 +252,7 @@ class AppealGenerator:
             if status == "closed":
                 closed = answered if outcome == "redirected" else answered + timedelta(days=10)
         if status == "withdrawn":
-            taken, closed = None, routed + timedelta(days=1)
+            taken, closed = None, min(routed + timedelta(days=1), self.now)
         address = f"{rnd.choice(STREETS)}, {rnd.randrange(1, 200)}"
         problems = PROBLEMS.get(category.code if category else "", DEFAULT_PROBLEMS)
         text = rnd.choice(problems).format(n=rnd.randrange(2, 150)).capitalize() + f". Адрес: {address}."

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> None:
         "guides": guides.run,
         "appeals": lambda url: appeals.run(url, fresh=fresh, record=record),
         "cabinet": lambda url: cabinet.run(url, fresh=fresh),
-        "admin": lambda url: admin.run(url, fresh=fresh),
+        "admin": lambda url: admin.run(url, fresh=fresh, record=record),
     }
     for name, run in benchmarks.items():
         if names and name not in names:

@@ -71,13 +71,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 1, env: dict | None = None) -> Iterator[str]:
+def gunicorn(database_url: str, workers: int = 1, env: dict | None = None, timeout: int = 30) -> Iterator[str]:
     """A gunicorn serving the portal on a free loopback port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "openalmaty.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
+         "--workers", str(workers), "--log-level", "warning", "--timeout", str(timeout)],
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
