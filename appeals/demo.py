@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
+from appeals.desk import make_operator
 from appeals.generator import AppealGenerator
 from appeals.models import Appeal, Department, DepartmentMembership, MemberRole
 
@@ -15,6 +16,7 @@ DEMO_STAFF = [
         "password": "demo-staff-2026",
         "department": "transport-traffic",
         "member_role": MemberRole.SPECIALIST,
+        "operator": True,  # the department's representative at the front office: visitors are passed to him
     },
     {
         "role": "Head, traffic and passenger transport",
@@ -24,6 +26,15 @@ DEMO_STAFF = [
         "password": "demo-staff-2026",
         "department": "transport-traffic",
         "member_role": MemberRole.HEAD,
+    },
+    {
+        "role": "Operator of the front office and the call centre (the clerk's desk at /desk/)",
+        "email": "operator@open-almaty.kz",
+        "phone": "+77010000005",
+        "full_name": "Динара Омарова",
+        "password": "demo-staff-2026",
+        "department": None,
+        "operator": True,
     },
 ]
 
@@ -35,6 +46,10 @@ def create_demo_staff() -> list[dict]:
         if user is None:
             user = User.objects.create_user(phone=spec["phone"], email=spec["email"], password=spec["password"],
                                             full_name=spec["full_name"], is_staff=True)  # fmt: skip
+        if spec.get("operator"):
+            make_operator(user)
+        if spec["department"] is None:
+            continue
         department = Department.objects.get(code=spec["department"])
         DepartmentMembership.objects.get_or_create(user=user, department=department,
                                                    defaults={"role": spec["member_role"]})  # fmt: skip

@@ -54,8 +54,11 @@ def _names(spec: dict) -> dict:
 @transaction.atomic
 def load_reference_data(path: Path = REFERENCE_FILE) -> dict[str, int]:
     """Upsert every row of the file by its code (rules by name). Rows only in the database stay."""
+    from appeals.desk import ensure_operator_group  # the desk imports the services, which import this module
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ensure_clocks()
+    ensure_operator_group()
     sync_calendar(years=CALENDAR_YEARS)
     districts = {}
     for spec in data["districts"]:
