@@ -25,6 +25,7 @@ class CategoryChoiceMixin:
     def _group_categories(self, empty_label) -> None:
         field = self.fields["category"]
         field.choices = lambda: _grouped_categories(field, empty_label)
+        field.widget.attrs["data-filter"] = ""  # desk.js: a choice with search
 
 
 class CitizenForm(forms.Form):
@@ -80,6 +81,7 @@ class DeskAppealForm(CategoryChoiceMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._group_categories(_("Not sure — the triage desk will decide"))
+        self.fields["district"].widget.attrs["data-filter"] = ""
 
     def clean_attachments(self) -> list:
         return validate_uploads(self.cleaned_data.get("attachments") or [])
@@ -117,6 +119,7 @@ class HandoverForm(forms.Form):
         field = self.fields["to_operator"]
         field.queryset = queryset
         field.label_from_instance = _desk_label
+        field.widget.attrs["data-filter"] = ""
 
 
 def _desk_label(user: User) -> str:

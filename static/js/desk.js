@@ -146,6 +146,7 @@
         else if (el.value !== data[name]) { el.value = data[name]; changed = true; }
       });
       if (changed) {
+        syncChoices();
         if (form.dataset.draft === "citizen") { var box = $("#desk-new"); if (box) { box.hidden = false; } }
         status(t.i18nRestored);
       }
@@ -251,9 +252,10 @@
 
   function acceptTopic() {
     var button = $("[data-accept-topic]");
-    var select = $("#id_category");
+    var select = $("#id_category-select");
     if (!button || !select || !button.dataset.category) { return false; }
     select.value = button.dataset.category;
+    syncChoices();
     keepDraft($("#desk-appeal"));
     var next = $("#id_district");
     if (next) { next.focus(); }
@@ -265,7 +267,7 @@
     if (!form) { return; }
     form.elements.namedItem("c-guide").value = guide.slug;
     var select = form.elements.namedItem("c-category");
-    if (category && !select.value) { select.value = category.id; }
+    if (category && !select.value) { select.value = category.id; syncChoices(); }
     var question = form.elements.namedItem("c-question");
     var text = $("#id_text");
     if (!question.value && text) { question.value = text.value.slice(0, 2000); }
@@ -274,7 +276,61 @@
     form.querySelector("button[type=submit]").focus();
   }
 
+  // --- Choices with search: a text box that picks the option whose text holds what is typed --------------
+  // The select stays in the form (hidden) and is what is sent; the box takes its id, so labels and keys work.
+  function enhance(select) {
+    var box = document.createElement("input");
+    box.type = "text";
+    box.className = "form-control desk-filter" + (select.classList.contains("is-invalid") ? " is-invalid" : "");
+    box.id = select.id;
+    box.autocomplete = "off";
+    box.setAttribute("role", "combobox");
+    box.setAttribute("aria-expanded", "false");
+    select.id = select.id + "-select";
+    select.hidden = true;
+    select.tabIndex = -1;
+    var hint = document.createElement("div");
+    hint.className = "form-text desk-filter-hint";
+    hint.id = box.id + "-hint";
+    box.setAttribute("aria-describedby", hint.id);
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(hint, select.nextSibling);
+    var options = Array.prototype.filter.call(select.options, function (o) { return o.value; });
+    var matches = options;
+    var at = 0;
+    function label() { var o = select.options[select.selectedIndex]; return o && o.value ? o.text : ""; }
+    function pick(option) {
+      select.value = option ? option.value : "";
+      select.dispatchEvent(new Event("change", {bubbles: true}));
+      hint.textContent = option ? "→ " + option.text + (matches.length > 1 ? "  (↓ ↑ " + (at + 1) + "/" + matches.length + ")" : "") : "";
+    }
+    select._sync = function () { box.value = label(); hint.textContent = ""; };
+    box.addEventListener("focus", function () { box.select(); });
+    box.addEventListener("input", function () {
+      var text = box.value.trim().toLowerCase();
+      var starts = options.filter(function (o) { return o.text.toLowerCase().indexOf(text) === 0; });
+      var inside = options.filter(function (o) { return starts.indexOf(o) < 0 && o.text.toLowerCase().indexOf(text) >= 0; });
+      matches = text ? starts.concat(inside) : options;
+      at = 0;
+      pick(text ? matches[0] : null);
+    });
+    box.addEventListener("keydown", function (e) {
+      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && matches.length) {
+        e.preventDefault();
+        at = (at + (e.key === "ArrowDown" ? 1 : matches.length - 1)) % matches.length;
+        pick(matches[at]);
+      } else if (e.key === "Escape") { box.value = ""; matches = options; pick(null); }
+    });
+    box.addEventListener("blur", function () { if (select.value) { box.value = label(); } });
+    select._sync();
+  }
+
+  function syncChoices() {
+    workspace.querySelectorAll("select[data-filter]").forEach(function (s) { if (s._sync) { s._sync(); } });
+  }
+
   function bind() {
+    workspace.querySelectorAll("select[data-filter]").forEach(enhance);
     workspace.querySelectorAll("form[data-draft]").forEach(function (form) {
       form.addEventListener("input", function () { keepDraft(form); });
       form.addEventListener("change", function () { keepDraft(form); });
