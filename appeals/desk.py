@@ -306,6 +306,17 @@ def _phone_prefixes(digits: str) -> list[str]:
     return sorted(prefixes)
 
 
+# Each ORDER BY … USING ~<~ follows the pattern-operator index itself: the default collation's order would make
+# PostgreSQL fetch and sort every match of a short prefix (thousands of rows) to return eight.
+_PREFIX_SQL = {
+    "phone": "SELECT id FROM accounts_user WHERE is_active AND phone LIKE %s ORDER BY phone USING ~<~ LIMIT %s",
+    "iin": "SELECT id FROM accounts_user WHERE is_active AND iin <> '' AND iin LIKE %s ORDER BY iin USING ~<~ LIMIT %s",
+    "name": "SELECT id FROM accounts_user WHERE is_active AND lower(full_name) LIKE %s"
+    " ORDER BY lower(full_name) USING ~<~ LIMIT %s",
+}
+_WORDS_SQL = "SELECT id FROM accounts_user WHERE is_active AND {conditions} AND NOT (id = ANY(%s)) LIMIT %s"
+
+
 def citizen_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[User]:
     """Citizens for what the operator has typed so far: a phone, an IIN (prefixes) or a name (any word).
 
@@ -315,38 +326,31 @@ def citizen_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[User]:
     query = " ".join((query or "").split())[:100]
     digits = re.sub(r"\D", "", query)
     letters = re.sub(r"[\d\s+()\-]", "", query)
-    users = User.objects.filter(is_active=True).only(*_NAME_FIELDS)
-    if not letters:
-        if len(digits) < 3:
-            return []
-        found: dict[int, User] = {}
-        for prefix in _phone_prefixes(digits):
-            for user in users.filter(phone__startswith=prefix).order_by("phone")[:limit]:
-                found.setdefault(user.pk, user)
-        if len(digits) >= 4:  # an IIN is 12 digits; its start is the birth date
-            for user in users.filter(iin__startswith=digits).exclude(iin="").order_by("iin")[:limit]:
-                found.setdefault(user.pk, user)
-        return list(found.values())[:limit]
-    if len(query) < 3:
-        return []
-    # The beginning of the name first (an index range scan), then a word inside it (trigrams).
+    ids: list[int] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM accounts_user WHERE is_active AND lower(full_name) LIKE %s ORDER BY lower(full_name)"
-            " LIMIT %s",
-            [_like_prefix(query.lower()), limit],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        words = [w for w in query.split() if len(w) >= 3]
-        if len(ids) < limit and words:
-            conditions = " AND ".join(["full_name ILIKE %s"] * len(words))
-            cursor.execute(
-                f"SELECT id FROM accounts_user WHERE is_active AND {conditions} AND NOT (id = ANY(%s)) LIMIT %s",  # noqa: S608 — placeholders only
-                [*[f"%{_escape_like(w)}%" for w in words], ids, limit - len(ids)],
-            )
-            ids += [row[0] for row in cursor.fetchall()]
-    by_id = users.in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+
+        def prefix(kind: str, value: str) -> None:
+            cursor.execute(_PREFIX_SQL[kind], [_like_prefix(value), limit])
+            ids.extend(pk for (pk,) in cursor.fetchall() if pk not in ids)
+
+        if not letters:
+            if len(digits) < 3:
+                return []
+            for phone_prefix in _phone_prefixes(digits):
+                prefix("phone", phone_prefix)
+            if len(digits) >= 4:  # an IIN is 12 digits; its start is the birth date
+                prefix("iin", digits)
+        elif len(query) >= 3:
+            # The beginning of the name first (an index range scan), then words inside it (trigrams).
+            prefix("name", query.lower())
+            words = [w for w in query.split() if len(w) >= 3]
+            if len(ids) < limit and words:
+                conditions = " AND ".join(["full_name ILIKE %s"] * len(words))
+                cursor.execute(_WORDS_SQL.format(conditions=conditions),
+                               [*[f"%{_escape_like(w)}%" for w in words], ids, limit - len(ids)])  # fmt: skip
+                ids += [pk for (pk,) in cursor.fetchall()]
+    by_id = User.objects.only(*_NAME_FIELDS).in_bulk(ids[:limit])
+    return [by_id[pk] for pk in ids[:limit] if pk in by_id]
 
 
 def _escape_like(value: str) -> str:
