@@ -28,7 +28,7 @@ DEMO_STAFF = [
         "member_role": MemberRole.HEAD,
     },
     {
-        "role": "Operator of the front office and the call centre (the clerk's desk at /desk/)",
+        "role": "Operator, front office and call centre (/desk/)",
         "email": "operator@open-almaty.kz",
         "phone": "+77010000005",
         "full_name": "Динара Омарова",

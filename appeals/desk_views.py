@@ -152,8 +152,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     hits = search_guides(text, language=content_language()).hits[:5] if len(text) >= 3 else []
     return JsonResponse({
         "category": {"id": category.pk, "name": category.name} if category else None,
-        "guides": [{"slug": h.guide.slug, "title": h.guide.title, "url": h.guide.get_absolute_url(),
-                    "category": h.guide.sphere.name} for h in hits],
+        "guides": [{"slug": h.guide.slug, "title": h.guide.title, "url": h.guide.get_absolute_url()} for h in hits],
     })  # fmt: skip
 
 
@@ -164,7 +163,9 @@ def visit_start(request: HttpRequest) -> HttpResponse:
     """Start a visit or call for a citizen found (`citizen`), or create the citizen first (phone and name)."""
     start = VisitStartForm(request.POST)
     if not start.is_valid():
-        return _respond(request, None, ok=False, forms={"citizen": CitizenForm(request.POST)})
+        problems = " ".join(str(e) for errors in start.errors.values() for e in errors)
+        forms = {} if request.POST.get("citizen") else {"citizen": CitizenForm(request.POST)}
+        return _respond(request, None, ok=False, forms=forms, message=problems)
     citizen = start.cleaned_data["citizen"]
     if citizen is None:
         form = CitizenForm(request.POST)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.iin import validate_iin
+from accounts.phone import format_phone
 
 
 class TimeStampedModel(models.Model):
@@ -735,6 +736,10 @@ class Visit(models.Model):
     @property
     def channel(self) -> str:
         return Channel.CALL_CENTRE if self.kind == VisitKind.CALL else Channel.FRONT_OFFICE
+
+    @property
+    def display_caller_phone(self) -> str:
+        return format_phone(self.caller_phone) if self.caller_phone else ""
 
 
 class VisitAppeal(models.Model):

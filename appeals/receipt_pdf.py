@@ -5,6 +5,7 @@ fpdf2 with DejaVu Sans (Debian's fonts-dejavu-core): one TrueType font with ever
 """
 
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from appeals.models import Appeal, Visit
+
+# fontTools logs every glyph it keeps when it embeds the font: forty lines of INFO per receipt.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _font_dir() -> Path:

@@ -252,3 +252,22 @@ def test_an_unknown_visit_is_a_404(client, operator):
     client.force_login(operator)
     assert client.get(reverse("appeals:desk_receipt", args=[uuid.uuid4()])).status_code == 404
     assert client.get(reverse("appeals:desk"), {"visit": "not-a-uuid"}).status_code == 404
+
+
+def test_suggestions_while_typing_and_a_consultation_with_the_guide_used(client, operator, visit):
+    from life_situations.loader import load_guides
+
+    load_guides()
+    client.force_login(operator)
+    answer = client.get(reverse("appeals:desk_suggest"), {"text": "потерял водительское удостоверение"}).json()
+    slugs = [guide["slug"] for guide in answer["guides"]]
+    assert "lost-driving-licence" in slugs
+    transport = Category.objects.get(code="public-transport")
+    response = client.post(reverse("appeals:desk_visit_consultation", args=[visit.public_id]), {
+        "c-category": transport.pk, "c-guide": "lost-driving-licence", "c-question": "Как восстановить права?",
+    }, headers={"X-Desk": "1"})  # fmt: skip
+    assert response.json()["ok"] is True
+    consultation = Consultation.objects.get()
+    assert (consultation.guide.slug, consultation.category, consultation.operator, consultation.visit) == (
+        "lost-driving-licence", transport, operator, visit)  # fmt: skip
+    assert not Appeal.objects.exists()  # answered on the spot: no appeal

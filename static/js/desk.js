@@ -99,9 +99,15 @@
     var body = new FormData();
     body.set("citizen", citizen.id);
     body.set("kind", kind.value);
-    if (kind.value === "call" && /^[\d\s+()-]+$/.test(q.value)) { body.set("caller_phone", q.value); }
+    // A call: the number the caller was found by is the caller's number (a whole number only).
+    if (kind.value === "call" && /^[\d\s+()-]+$/.test(q.value) && q.value.replace(/\D/g, "").length >= 10) {
+      body.set("caller_phone", q.value);
+    }
     status(t.i18nSaving);
-    post(t.startUrl, body).then(done).catch(function () { status(t.i18nOffline, true); });
+    post(t.startUrl, body).then(function (data) {
+      if (data.ok) { q.value = ""; found = []; active = -1; render(); }
+      done(data);
+    }).catch(function () { status(t.i18nOffline, true); });
   }
 
   function openNewCitizen() {

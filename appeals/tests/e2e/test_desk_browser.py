@@ -75,7 +75,7 @@ def test_operator_registers_a_visit_by_keyboard_and_the_citizen_finds_it(
     assert counter.keys <= 160
     citizen = User.objects.get(phone="+77015551234")
     assert citizen.full_name == "Касымов Ерлан" and not citizen.has_usable_password()
-    expect(page.get_by_test_id("caller-phone")).to_have_text("+77015551234")
+    expect(page.get_by_test_id("caller-phone")).to_have_text("+7 701 555 12 34")
 
     # The second question is for the roads department: pass the visitor to its representative.
     keyboard.press("Alt+4")
