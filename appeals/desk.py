@@ -432,7 +432,6 @@ def first_call_resolution(*, since: datetime, until: datetime) -> dict:
     total = visits.aggregate(finished=Count("pk"), by_consultation=Count("pk", filter=resolved))
     consultations = Consultation.objects.filter(created_at__gte=since, created_at__lt=until)
     per_operator_consultations = dict(consultations.values_list("operator").annotate(n=Count("pk")))
-    names = {}
     per_operator = []
     rows = list(visits.values("opened_by").annotate(finished=Count("pk"), by_consultation=Count("pk", filter=resolved)))
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[r["opened_by"] for r in rows]).only(*_NAME_FIELDS)}

@@ -271,3 +271,13 @@ def test_suggestions_while_typing_and_a_consultation_with_the_guide_used(client,
     assert (consultation.guide.slug, consultation.category, consultation.operator, consultation.visit) == (
         "lost-driving-licence", transport, operator, visit)  # fmt: skip
     assert not Appeal.objects.exists()  # answered on the spot: no appeal
+
+
+def test_the_statistics_page_and_the_search_without_javascript(client, operator, visit):
+    desk.consultation_record(visit=visit, operator=operator, category=Category.objects.get(code="parking"))
+    desk.visit_finish(visit=visit, operator=operator)
+    client.force_login(operator)
+    page = client.get(reverse("appeals:desk_stats")).content.decode()
+    assert "Парковки и эвакуация" in page and "100,0 %" in page and "Динара Омарова" in page
+    page = client.get(reverse("appeals:desk"), {"q": "8 701 555 12", "kind": "call"}).content.decode()
+    assert "Ерлан Касымов" in page and 'name="citizen"' in page  # each result starts a call by a plain post

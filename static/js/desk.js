@@ -153,6 +153,7 @@
       });
       if (changed) {
         syncChoices();
+        keepDraft(form); // what only this browser had goes to the server too
         if (form.dataset.draft === "citizen") { var box = $("#desk-new"); if (box) { box.hidden = false; } }
         status(t.i18nRestored);
       }
@@ -382,6 +383,13 @@
       el = $("#desk-receipt");
       if (el) { e.preventDefault(); location.href = el.href; }
     }
+  });
+
+  // The connection is back: the server gets the drafts it missed.
+  window.addEventListener("online", function () {
+    workspace.querySelectorAll("form[data-draft]").forEach(function (form) {
+      if (localStorage.getItem(formKey(form))) { keepDraft(form); }
+    });
   });
 
   bind();

@@ -166,3 +166,52 @@ def test_operator_registers_a_visit_by_keyboard_and_the_citizen_finds_it(
         expect(me.get_by_role("link", name=number)).to_be_visible()
     assert User.objects.get(phone="+77015551234").pk == citizen.pk  # the desk's account, claimed
     citizen_context.close()
+
+
+def test_nothing_is_typed_twice_after_a_lost_connection_or_a_closed_tab(live_server, page: Page, browser_context_args):
+    load_reference_data()
+    operator = make_operator(User.objects.create_user(phone="+77010002001", full_name="Динара Омарова"))
+    citizen = User.objects.create_user(phone="+77017778899", full_name="Дана Ержанова")
+    _signed_in(page.context, operator, live_server.url)
+    page.on("pageerror", lambda error: pytest.fail(f"desk.js failed: {error}"))
+    page.goto(f"{live_server.url}/desk/")
+    page.keyboard.type("Ержан")
+    expect(page.locator("#desk-results li").first).to_contain_text("Дана Ержанова")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_text")).to_be_focused()
+    text = "Во дворе дома 12 не вывозят мусор уже неделю, контейнеры переполнены."
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")  # the topic
+    page.keyboard.press("Tab")  # the district
+    page.keyboard.press("Tab")
+    page.keyboard.type("мкр. Самал-2, 12")
+
+    # The connection is lost: saving fails, and what was typed stays where it was.
+    page.context.set_offline(True)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#desk-status")).to_contain_text("Нет связи с сервером")
+    expect(page.locator("#id_text")).to_have_value(text)
+    assert not Appeal.objects.exists()
+
+    # Back online, but the tab is gone (reloaded): the draft comes back from the browser and the server.
+    page.context.set_offline(False)
+    page.reload()
+    expect(page.locator("#id_text")).to_have_value(text)
+    expect(page.locator("#id_address")).to_have_value("мкр. Самал-2, 12")
+    visit = Visit.objects.get()
+    for _ in range(50):  # the restored draft goes back to the server a moment later
+        visit.refresh_from_db()
+        if visit.draft.get("appeal", {}).get("address"):
+            break
+        page.wait_for_timeout(100)
+    assert visit.draft["appeal"]["address"] == "мкр. Самал-2, 12" and visit.draft["appeal"]["text"] == text
+    page.keyboard.press("Alt+2")
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_test_id("visit-appeal")).to_have_count(1)
+    appeal = Appeal.objects.get()
+    assert (appeal.text, appeal.address, appeal.contact_phone) == (text, "мкр. Самал-2, 12", citizen.phone)
+    # Saved: the draft is gone from both places, so the next appeal starts empty.
+    expect(page.locator("#id_text")).to_have_value("")
+    visit.refresh_from_db()
+    assert "appeal" not in visit.draft
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.endsWith(':appeal')).length") == 0
