@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.phone import normalize_phone
 from appeals import desk
+from appeals import desk_selectors as selectors
 from appeals.desk_forms import CitizenForm, ConsultationForm, DeskAppealForm, HandoverForm, VisitStartForm
 from appeals.models import Appeal, Visit, VisitKind
 from appeals.receipt_pdf import visit_receipt_pdf
@@ -55,7 +56,7 @@ def _desk_url(visit: Visit | None) -> str:
 
 
 def _visit_or_404(request: HttpRequest, public_id) -> Visit:
-    visit = desk.visit_detail(public_id)
+    visit = selectors.visit_detail(public_id)
     if visit is None or not desk.may_see_visit(visit, request.user):
         raise Http404
     return visit
@@ -69,22 +70,22 @@ def _context(request: HttpRequest, visit: Visit | None, *, forms: dict | None = 
     context = {
         "visit": visit,
         "can_act": can_act,
-        "inbox": [v for v in desk.open_visits_at(user) if visit is None or v.pk != visit.pk],
+        "inbox": [v for v in selectors.open_visits_at(user) if visit is None or v.pk != visit.pk],
         "kinds": VisitKind.choices,
         "query": query,
-        "results": desk.citizen_search(query) if query else None,
+        "results": selectors.citizen_search(query) if query else None,
         "citizen_form": forms.get("citizen") or CitizenForm(initial=draft.get("citizen") or _phone_initial(query)),
     }
     if visit is not None:
         appeal_initial = {"language": content_language(), **draft.get("appeal", {})}
         context.update(
-            earlier=desk.citizen_appeals(citizen=visit.citizen, phone=visit.caller_phone),
+            earlier=selectors.citizen_appeals(citizen=visit.citizen, phone=visit.caller_phone),
             this_visit=[link.appeal for link in visit.visit_appeals.all()],
             appeal_form=forms.get("appeal") or DeskAppealForm(initial=appeal_initial),
             consultation_form=forms.get("consultation")
             or ConsultationForm(prefix="c", initial=draft.get("consultation", {})),
             handover_form=forms.get("handover") or HandoverForm(prefix="h", operator=user),
-            suggested=desk.suggest_category(draft.get("appeal", {}).get("text", "")),
+            suggested=selectors.suggest_category(draft.get("appeal", {}).get("text", "")),
         )
     return context
 
@@ -132,7 +133,7 @@ def desk_page(request: HttpRequest) -> HttpResponse:
 def citizens(request: HttpRequest) -> JsonResponse:
     """Search-as-you-type: citizens for a phone, IIN or name typed so far."""
     query = request.GET.get("q", "")
-    found = desk.citizen_search(query)
+    found = selectors.citizen_search(query)
     phone = _phone_initial(query.strip()).get("phone", "")
     return JsonResponse({
         "query": query,
@@ -148,7 +149,7 @@ def citizens(request: HttpRequest) -> JsonResponse:
 def suggest(request: HttpRequest) -> JsonResponse:
     """For the text being typed: the topic its words point to, and guides to consult on the spot."""
     text = request.GET.get("text", "").strip()[:300]
-    category = desk.suggest_category(text)
+    category = selectors.suggest_category(text)
     hits = search_guides(text, language=content_language()).hits[:5] if len(text) >= 3 else []
     return JsonResponse({
         "category": {"id": category.pk, "name": category.name} if category else None,
@@ -182,7 +183,7 @@ def visit_start(request: HttpRequest) -> HttpResponse:
         operator=request.user, kind=start.cleaned_data["kind"], citizen=citizen,
         caller_phone=start.cleaned_data["caller_phone"], contact_name=start.cleaned_data["contact_name"],
     )  # fmt: skip
-    return _respond(request, desk.visit_detail(visit.public_id), ok=True, saved="citizen", focus="#id_text")
+    return _respond(request, selectors.visit_detail(visit.public_id), ok=True, saved="citizen", focus="#id_text")
 
 
 def _unprefixed(post, form) -> dict:
@@ -201,7 +202,7 @@ def _act(request: HttpRequest, public_id, name: str, form, call, message) -> Htt
         else:
             return _respond(
                 request,
-                desk.visit_detail(visit.public_id),
+                selectors.visit_detail(visit.public_id),
                 ok=True,
                 saved=name,
                 message=message(result),
@@ -253,7 +254,7 @@ def visit_finish(request: HttpRequest, public_id) -> HttpResponse:
         desk.visit_finish(visit=visit, operator=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return _respond(request, desk.visit_detail(visit.public_id), ok=True, saved="visit", focus="#desk-receipt")
+    return _respond(request, selectors.visit_detail(visit.public_id), ok=True, saved="visit", focus="#desk-receipt")
 
 
 @require_POST
@@ -309,5 +310,5 @@ def desk_stats(request: HttpRequest) -> HttpResponse:
     """Consultations per topic and per operator, and the first-call resolution share, for the last 30 days."""
     until = timezone.now()
     since = until - timedelta(days=30)
-    return render(request, "appeals/desk/stats.html",
-                  {"since": since, "until": until, **desk.first_call_resolution(since=since, until=until)})  # fmt: skip
+    stats = selectors.first_call_resolution(since=since, until=until)
+    return render(request, "appeals/desk/stats.html", {"since": since, "until": until, **stats})

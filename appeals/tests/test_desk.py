@@ -3,6 +3,7 @@ with several appeals, consultations, hand-overs, the receipt, and what survives 
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from accounts.services import sign_up
 from appeals import desk
+from appeals import desk_selectors as selectors
 from appeals.models import (
     Appeal,
     Category,
@@ -211,8 +213,8 @@ def test_first_call_resolution_per_topic_and_operator(operator, representative, 
     finished_visit(operator, consult=transport)
     finished_visit(operator, consult=transport, appeal=transport)
     finished_visit(representative, appeal=roads)
-    now = timezone.now()
-    stats = desk.first_call_resolution(since=now - timezone.timedelta(days=1), until=now + timezone.timedelta(hours=1))
+    since, until = timezone.now() - timedelta(days=1), timezone.now() + timedelta(hours=1)
+    stats = selectors.first_call_resolution(since=since, until=until)
     assert (stats["total"].finished, stats["total"].by_consultation, stats["total"].consultations) == (4, 2, 3)
     per_operator = {r.key: r for r in stats["per_operator"]}
     assert (per_operator[operator.pk].share, per_operator[representative.pk].share) == (66.7, 0.0)
@@ -220,14 +222,14 @@ def test_first_call_resolution_per_topic_and_operator(operator, representative, 
     per_topic = {r.key: r for r in stats["per_topic"]}
     assert (per_topic[transport.pk].consultations, per_topic[transport.pk].finished) == (3, 3)
     assert (per_topic[roads.pk].consultations, per_topic[roads.pk].by_consultation) == (0, 0)
-    counts = desk.topic_counts(since=now - timezone.timedelta(days=1), until=now + timezone.timedelta(hours=1))
+    counts = selectors.topic_counts(since=since, until=until)
     assert counts[transport.pk] == {"appeals": 1, "consultations": 3}
 
 
 def test_the_topic_is_suggested_from_the_text(reference):
-    assert desk.suggest_category("Автобус 12 не ходит, на остановке нет расписания").code == "public-transport"
-    assert desk.suggest_category("Огромная яма, асфальт разбит").code == "road-repair"
-    assert desk.suggest_category("Спасибо") is None
+    assert selectors.suggest_category("Автобус 12 не ходит, на остановке нет расписания").code == "public-transport"
+    assert selectors.suggest_category("Огромная яма, асфальт разбит").code == "road-repair"
+    assert selectors.suggest_category("Спасибо") is None
 
 
 def test_the_receipt_and_its_pdf_list_every_appeal(client, operator, visit):
