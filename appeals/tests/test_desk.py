@@ -283,3 +283,10 @@ def test_the_statistics_page_and_the_search_without_javascript(client, operator,
     assert "Парковки и эвакуация" in page and "100,0 %" in page and "Динара Омарова" in page
     page = client.get(reverse("appeals:desk"), {"q": "8 701 555 12", "kind": "call"}).content.decode()
     assert "Ерлан Касымов" in page and 'name="citizen"' in page  # each result starts a call by a plain post
+
+
+def test_the_desk_speaks_kazakh(client, operator, visit):
+    client.force_login(operator)
+    page = client.get(f"/kk/desk/?visit={visit.public_id}").content.decode()
+    assert "Оператордың жұмыс орны" in page and "Осы қабылдаудағы жаңа өтініш" in page
+    assert "Колл-орталыққа қоңырау" in page  # the visit's kind
