@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from appeals.calendar import sync_calendar
+from appeals.desk import ensure_operator_group
 from appeals.models import AppealClock, Category, Department, DepartmentKind, District, RoutingRule, Sphere
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "reference.yaml"
@@ -54,8 +55,6 @@ def _names(spec: dict) -> dict:
 @transaction.atomic
 def load_reference_data(path: Path = REFERENCE_FILE) -> dict[str, int]:
     """Upsert every row of the file by its code (rules by name). Rows only in the database stay."""
-    from appeals.desk import ensure_operator_group  # the desk imports the services, which import this module
-
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ensure_clocks()
     ensure_operator_group()

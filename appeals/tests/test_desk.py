@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -287,6 +287,9 @@ def test_the_statistics_page_and_the_search_without_javascript(client, operator,
 
 def test_the_desk_speaks_kazakh(client, operator, visit):
     client.force_login(operator)
-    page = client.get(f"/kk/desk/?visit={visit.public_id}").content.decode()
+    try:
+        page = client.get(f"/kk/desk/?visit={visit.public_id}").content.decode()
+    finally:
+        translation.deactivate()  # the request leaves Kazakh active in this thread for the tests after it
     assert "Оператордың жұмыс орны" in page and "Осы қабылдаудағы жаңа өтініш" in page
     assert "Колл-орталыққа қоңырау" in page  # the visit's kind
