@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
+from appeals.desk import make_operator
 from appeals.generator import AppealGenerator
 from appeals.models import Appeal, Department, MemberRole
 from appeals.services import add_department_member
@@ -16,6 +17,7 @@ DEMO_STAFF = [
         "password": "demo-staff-2026",
         "department": "transport-traffic",
         "member_role": MemberRole.SPECIALIST,
+        "operator": True,  # the department's representative at the front office: visitors are passed to him
     },
     {
         "role": "Head, traffic and passenger transport",
@@ -25,6 +27,15 @@ DEMO_STAFF = [
         "password": "demo-staff-2026",
         "department": "transport-traffic",
         "member_role": MemberRole.HEAD,
+    },
+    {
+        "role": "Operator, front office and call centre (/desk/)",
+        "email": "operator@open-almaty.kz",
+        "phone": "+77010000005",
+        "full_name": "Динара Омарова",
+        "password": "demo-staff-2026",
+        "department": None,
+        "operator": True,
     },
 ]
 
@@ -36,6 +47,10 @@ def create_demo_staff() -> list[dict]:
         if user is None:
             user = User.objects.create_user(phone=spec["phone"], email=spec["email"], password=spec["password"],
                                             full_name=spec["full_name"], is_staff=True)  # fmt: skip
+        if spec.get("operator"):
+            make_operator(user)
+        if spec["department"] is None:
+            continue
         department = Department.objects.get(code=spec["department"])
         add_department_member(user=user, department=department, role=spec["member_role"])
         if spec["member_role"] == MemberRole.HEAD and department.head_id is None:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.iin import validate_iin
+from accounts.phone import format_phone
 
 
 class TimeStampedModel(models.Model):
@@ -733,3 +734,151 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.appeal_id} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# --- The clerk's desk: front office and call centre -----------------------------------------------------------
+OPERATORS_GROUP = "Operators"  # the role "operator": its members may use the desk (permission appeals.use_desk)
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", _("Visit to the front office")
+    CALL = "call", _("Call to the call centre")
+
+
+class Visit(models.Model):
+    """What one person brought to the front office or the call centre: appeals and consultations.
+
+    A visitor passed to another desk keeps the same visit (`operator` is the desk that holds it now).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind, default=VisitKind.VISIT)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="desk_visits",
+        verbose_name=_("citizen"),
+    )  # fmt: skip
+    contact_name = models.CharField(_("name"), max_length=200, blank=True)
+    caller_phone = models.CharField(_("caller's number"), max_length=16, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="held_visits", verbose_name=_("desk now")
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # What the operator typed and has not saved yet: survives a failed save and a lost connection.
+    draft = models.JSONField(_("unsaved input"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("visit or call")
+        verbose_name_plural = _("visits and calls")
+        ordering = ["-started_at"]
+        permissions = [("use_desk", _("Can use the clerk's desk"))]
+        indexes = [
+            # "Visits passed to me": the open visits a desk holds.
+            models.Index(
+                fields=["operator", "-started_at"], condition=Q(ended_at__isnull=True), name="visit_open_operator_idx"
+            ),
+            models.Index(fields=["started_at"], name="visit_started_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=VisitKind.values), name="visit_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(caller_phone="") | Q(caller_phone__regex=r"^\+7[0-9]{10}$"), name="visit_phone_e164"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="visit_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{VisitKind(self.kind).label} {self.started_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def channel(self) -> str:
+        return Channel.CALL_CENTRE if self.kind == VisitKind.CALL else Channel.FRONT_OFFICE
+
+    @property
+    def display_caller_phone(self) -> str:
+        return format_phone(self.caller_phone) if self.caller_phone else ""
+
+
+class VisitAppeal(models.Model):
+    """An appeal registered during a visit, and at whose desk (the appeal itself does not know the visit)."""
+
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="visit_appeals", verbose_name=_("visit"))
+    appeal = models.OneToOneField(Appeal, models.CASCADE, related_name="visit_link", verbose_name=_("appeal"))
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("operator"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("appeal of a visit")
+        verbose_name_plural = _("appeals of visits")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.appeal_id}"
+
+
+class Consultation(models.Model):
+    """A question answered on the spot, with the guide used, and no appeal: counted per topic and operator."""
+
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="consultations", verbose_name=_("visit"))
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="consultations", verbose_name=_("operator")
+    )
+    category = models.ForeignKey(
+        Category, models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name=_("topic")
+    )
+    guide = models.ForeignKey(
+        "life_situations.LifeSituation", models.SET_NULL, null=True, blank=True, related_name="consultations",
+        verbose_name=_("guide used"),
+    )  # fmt: skip
+    question = models.TextField(_("question"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["created_at", "category"], name="consultation_topic_idx"),
+            models.Index(fields=["operator", "created_at"], name="consultation_operator_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=False) | Q(guide__isnull=False) | ~Q(question=""),
+                name="consultation_has_subject",
+                violation_error_message=_("Say what the consultation was about: a topic, a guide or the question."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.category or self.guide or self.question[:40])
+
+
+class VisitHandover(models.Model):
+    """The visitor was passed to another desk; the visit goes with them."""
+
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="handovers", verbose_name=_("visit"))
+    from_operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_operator = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("to"))
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("department")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_operator=F("to_operator")), name="handover_to_another_desk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_operator} → {self.to_operator}"

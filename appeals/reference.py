@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from appeals.calendar import sync_calendar
+from appeals.desk import ensure_operator_group
 from appeals.models import AppealClock, Category, Department, DepartmentKind, District, RoutingRule, Sphere
 from appeals.roles import ensure_roles
 
@@ -58,6 +59,7 @@ def load_reference_data(path: Path = REFERENCE_FILE) -> dict[str, int]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ensure_clocks()
     ensure_roles()
+    ensure_operator_group()
     sync_calendar(years=CALENDAR_YEARS)
     districts = {}
     for spec in data["districts"]:

@@ -5,6 +5,7 @@
 - Triage operator: a member of the Open Almaty triage desk; routes what no rule routed; edits the rules.
 - Supervisor: every department's appeals, to read and to reassign; reads the personal-data access log.
 - Guide editor: the guide catalogue only; no appeals.
+- Operator (front office, call centre): the clerk's desk (appeals.desk.ensure_operator_group, appeals.use_desk).
 """
 
 from django.contrib.auth.models import Group, Permission

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from appeals import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("cabinet/notifications/", views.cabinet_notifications, name="cabinet_notifications"),
     path("cabinet/my-data.json", views.cabinet_data, name="cabinet_data"),
     path("cabinet/delete/", views.cabinet_delete, name="cabinet_delete"),
+    # The clerk's desk (front office and call centre): operators only.
+    path("desk/", include("appeals.desk_urls")),
 ]

@@ -18,7 +18,7 @@ def main(argv: list[str]) -> None:
     os.environ["DATABASE_URL"] = database_url  # this process reads and prepares the benchmark database too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openalmaty.settings")
     django.setup()
-    from bench import admin, appeals, cabinet, guides, home
+    from bench import admin, appeals, cabinet, desk, guides, home
 
     results = previous_results()
 
@@ -32,6 +32,7 @@ def main(argv: list[str]) -> None:
         "appeals": lambda url: appeals.run(url, fresh=fresh, record=record),
         "cabinet": lambda url: cabinet.run(url, fresh=fresh),
         "admin": lambda url: admin.run(url, fresh=fresh, record=record),
+        "desk": lambda url: desk.run(url, fresh=fresh),
     }
     for name, run in benchmarks.items():
         if names and name not in names:
