@@ -61,6 +61,9 @@ def ensure_operator_group() -> Group:
 def make_operator(user: User) -> User:
     """Give `user` the role "operator" (demo data, tests; staff do it in admin)."""
     user.groups.add(ensure_operator_group())
+    if not user.is_staff:  # operators are akimat staff; the header shows the desk only to staff (no perms query)
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache, None)
     return user

@@ -1,6 +1,6 @@
 """Reads that views, admin and tasks share."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -58,8 +58,11 @@ def cabinet_counts(*, user) -> dict[str, int]:
 
 
 def cabinet_appeal(*, user, public_id) -> Appeal | None:
-    """One appeal of the citizen's, with its public timeline and files; None for anybody else's."""
-    return (
+    """One appeal of the citizen's, with its public timeline and files; None for anybody else's.
+
+    Complaints about the answer (follow-ups) are fetched only for an answered appeal: others have none.
+    """
+    appeal = (
         Appeal.objects.select_related("department", "category", "district", "parent")
         .prefetch_related(
             Prefetch(
@@ -67,12 +70,14 @@ def cabinet_appeal(*, user, public_id) -> Appeal | None:
                 queryset=AppealEvent.objects.filter(is_public=True).select_related("department").order_by("created_at"),
             ),
             Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True).order_by("created_at")),
-            Prefetch("follow_ups", queryset=Appeal.objects.filter(citizen=user).only(
-                "public_id", "number", "status", "kind", "parent_id")),
         )
         .filter(citizen=user, public_id=public_id)
         .first()
-    )  # fmt: skip
+    )
+    if appeal is not None and appeal.answered_at is not None:
+        follow_ups = Appeal.objects.filter(citizen=user).only("public_id", "number", "status", "kind", "parent_id")
+        prefetch_related_objects([appeal], Prefetch("follow_ups", queryset=follow_ups))
+    return appeal
 
 
 def latest_event(appeal: Appeal, kind: str) -> AppealEvent | None:
@@ -148,7 +153,7 @@ def appeal_for_staff(*, user, pk) -> Appeal | None:
     """One appeal the member of staff may see, with its whole timeline (public and internal) and files."""
     return (
         Appeal.objects.visible_to_staff(user)
-        .select_related("department", "category", "district", "assignee", "citizen", "parent", "guide")
+        .select_related("department", "category", "district", "assignee")  # parent and guide: rare, loaded if set
         .prefetch_related(
             Prefetch(
                 "events", queryset=AppealEvent.objects.select_related("actor", "department").order_by("created_at")

@@ -11,7 +11,6 @@ from django.core.signing import BadSignature, TimestampSigner
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -181,13 +180,15 @@ CABINET_PAGE_SIZE = 20
 def cabinet(request: HttpRequest) -> HttpResponse:
     form = CabinetFilterForm(request.GET or None)
     show, q = (form.cleaned_data["show"], form.cleaned_data["q"]) if form.is_valid() else ("", "")
-    page = Paginator(cabinet_appeals(user=request.user, show=show, q=q), CABINET_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    counts = cabinet_counts(user=request.user)
+    paginator = Paginator(cabinet_appeals(user=request.user, show=show, q=q), CABINET_PAGE_SIZE)
+    if not (show or q):
+        paginator.count = counts["total"]  # known already: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "appeals/cabinet/list.html",
-        {"form": form, "page": page, "counts": cabinet_counts(user=request.user), "today": timezone.localdate(),
+        {"form": form, "page": page, "counts": counts,
          "query": urlencode({"show": show, "q": q})},
     )  # fmt: skip
 
