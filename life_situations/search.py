@@ -16,7 +16,7 @@ match, or failing that the closest trigram neighbours; one ranking; snippets onl
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from life_situations.models import LifeSituation
 
@@ -113,36 +113,129 @@ class Results:
 
 PAGE_SIZE = 10
 TRIGRAM_THRESHOLD = 0.45
+# A search reads a bounded number of guides however common its words are (issue #5: a query never scans
+# the text of every guide, and at 100 000 guides ranking every match is the trap of notes §1.1):
+# - SCANNED: matches read from each index, for the facets and the total, and for the cheap first rank;
+# - RANKED: guides from each tier given the full score (a large TOASTed vector and a trigram comparison
+#   of ~50 µs each);
+# - NEAR_BELOW: trigram neighbours are looked for when full text finds fewer guides than this.
+# The real catalogue (hundreds of guides) stays under all three, so its results are exactly those of
+# ranking every match; the search-quality set checks them.
+SCANNED = 2000
+RANKED = 100
+NEAR_BELOW = 200
 
+# The tsqueries are built once, by the server's dictionaries, and sent back as constants: the planner then
+# estimates their selectivity, and nothing calls to_tsquery once per row. Sequential scans are off for the
+# search only: the planner does not count that matching a row by `@@` reads its TOASTed vector, and a
+# LIMIT tempts it to scan the table until enough rows match.
+PREPARE_SQL = """
+SELECT set_config('pg_trgm.word_similarity_threshold', %(threshold)s, true), set_config('enable_seqscan', 'off', true),
+       ({strict})::text, ({loose})::text
+"""
+
+# One statement, each source from its own index (an OR of `@@` and `<%` in one WHERE can use neither):
+# - fts: full-text matches, for the facets and the total;
+# - near: trigram neighbours of the words (typos, half-typed words), when full text found few guides;
+# - head: matches in title, synonyms and summary (`search_head`: small, not TOASTed), best first by a
+#   cheap rank;
+# - body: the other full-text matches, when the head tier is not full.
+# Rows come back as ('hit', id, sphere, score) for the candidates, fully ranked, and
+# ('facet', NULL, sphere, count) for the facets, which ignore the sphere filter.
+# The words reach the trigram condition through `typed`, not as a constant: with a constant the planner
+# estimates `<%` by running it over its statistics sample, ~5 ms of planning for every search.
 SEARCH_SQL = """
-SELECT g.id, g.sphere_id,
-       ts_rank_cd(g.search_head, q.query, 1) * 10 + ts_rank(g.search_vector, q.query)
-         + word_similarity(q.words, g.search_words) AS score
-FROM life_situations_lifesituation g, (SELECT {tsquery} AS query, %s::text AS words) q
-WHERE g.is_published AND (g.search_vector @@ q.query OR q.words <%% g.search_words)
+WITH typed AS (SELECT %(words)s::text AS words), fts AS (
+    SELECT g.id, g.sphere_id FROM life_situations_lifesituation g
+    WHERE g.is_published AND g.search_vector @@ %(query)s::tsquery
+    LIMIT %(scanned)s
+), near AS (
+    SELECT g.id, g.sphere_id FROM life_situations_lifesituation g
+    WHERE %(trigram)s AND (SELECT count(*) FROM fts) < %(near_below)s
+      AND g.is_published AND (SELECT words FROM typed) <%% g.search_words
+    LIMIT %(ranked)s
+), head AS (
+    SELECT matched.id FROM (
+        SELECT g.id, g.search_head FROM life_situations_lifesituation g
+        WHERE g.is_published AND g.search_head @@ %(query)s::tsquery {sphere}
+        LIMIT %(scanned)s
+    ) matched
+    ORDER BY ts_rank_cd(matched.search_head, %(query)s::tsquery, 1) DESC, matched.id
+    LIMIT %(ranked)s
+), body AS (
+    SELECT fts.id FROM fts
+    WHERE (SELECT count(*) FROM head) < %(ranked)s AND fts.id NOT IN (SELECT id FROM head) {fts_sphere}
+    LIMIT %(ranked)s
+)
+SELECT 'hit', g.id, g.sphere_id,
+       ts_rank_cd(g.search_head, %(query)s::tsquery, 1) * 10 + ts_rank(g.search_vector, %(query)s::tsquery)
+         + word_similarity(%(words)s, g.search_words)
+FROM life_situations_lifesituation g
+WHERE g.id IN (SELECT id FROM head UNION ALL SELECT id FROM body UNION ALL SELECT id FROM near WHERE TRUE {near_sphere})
+UNION ALL
+SELECT 'facet', NULL, found.sphere_id, count(*)
+FROM (SELECT * FROM fts UNION SELECT * FROM near) found
+GROUP BY found.sphere_id
 """
 
 SNIPPET_SQL = """
-SELECT g.id, ts_headline(CASE WHEN %s = 'kk' THEN 'kazakh' ELSE 'russian_folded' END::regconfig,
-                         CASE WHEN %s = 'kk' THEN g.summary_kk ELSE g.summary_ru END,
-                         {tsquery}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1')
-FROM life_situations_lifesituation g WHERE g.id = ANY(%s)
+SELECT g.id, ts_headline(%(config)s::regconfig,
+                         CASE WHEN %(config)s = 'kazakh' THEN g.summary_kk ELSE g.summary_ru END, %(query)s::tsquery,
+                         'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=1')
+FROM life_situations_lifesituation g WHERE g.id = ANY(%(ids)s)
 """
 
+# What a results page shows of a guide: never the search vectors, which are the largest columns.
+HIT_FIELDS = ["slug", "title_ru", "title_kk", "sphere__title_ru", "sphere__title_kk", "sphere__title_en"]
 
-def _tsquery(words: list[str], operator: str) -> tuple[str, list]:
+
+def _tsquery(words: list[str], operator: str) -> tuple[str, dict]:
     """Every word as a prefix (`word:*`) in the three configurations, joined by && or ||."""
-    term = "(to_tsquery('russian_folded', %s) || to_tsquery('kazakh', %s) || to_tsquery('kazakh_folded', %s))"
-    args = [arg for word in words for arg in (f"{word}:*", f"{word}:*", f"{fold(word)}:*")]
-    return f" {operator} ".join([term] * len(words)), args
+    terms, params = [], {}
+    for i, word in enumerate(words):
+        terms.append(f"(to_tsquery('russian_folded', %(w{i})s) || to_tsquery('kazakh', %(w{i})s)"
+                     f" || to_tsquery('kazakh_folded', %(f{i})s))")  # fmt: skip
+        params |= {f"w{i}": f"{word}:*", f"f{i}": f"{fold(word)}:*"}
+    return f" {operator} ".join(terms), params
 
 
-def _matches(words: list[str], operator: str) -> list[tuple[int, int, float]]:
-    tsquery, args = _tsquery(words, operator)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_THRESHOLD)])
-        cursor.execute(SEARCH_SQL.format(tsquery=tsquery), [*args, fold(" ".join(words))])
-        return cursor.fetchall()
+def _prepare(cursor, words: list[str]) -> tuple[str, str]:
+    """Set the planner up for this transaction; the strict (every word) and loose (any word) tsqueries."""
+    strict, params = _tsquery(words, "&&")
+    loose, _params = _tsquery(words, "||")
+    cursor.execute(PREPARE_SQL.format(strict=strict, loose=loose), {**params, "threshold": str(TRIGRAM_THRESHOLD)})
+    _threshold, _seqscan, strict_text, loose_text = cursor.fetchone()
+    return strict_text, loose_text
+
+
+def _statement(words: list[str], query: str, *, trigram: bool, sphere_id: int | None) -> tuple[str, dict]:
+    """SEARCH_SQL and its parameters for a tsquery (as text) and an optional sphere."""
+    sql = SEARCH_SQL.format(
+        sphere="AND g.sphere_id = %(sphere)s" if sphere_id is not None else "",
+        fts_sphere="AND fts.sphere_id = %(sphere)s" if sphere_id is not None else "",
+        near_sphere="AND near.sphere_id = %(sphere)s" if sphere_id is not None else "",
+    )
+    params = {"query": query, "words": fold(" ".join(words)), "trigram": trigram, "sphere": sphere_id,
+              "scanned": SCANNED, "ranked": RANKED, "near_below": NEAR_BELOW}  # fmt: skip
+    return sql, params
+
+
+def _find(cursor, statement: tuple[str, dict]) -> tuple[list[tuple[int, int, float]], dict[int, int]]:
+    """The candidates, fully scored, and the facets: guides found per sphere."""
+    cursor.execute(*statement)
+    rows = cursor.fetchall()
+    hits = [(pk, sphere, score) for kind, pk, sphere, score in rows if kind == "hit"]
+    return hits, {sphere: int(count) for kind, _pk, sphere, count in rows if kind == "facet"}
+
+
+def _candidates(cursor, words: list[str], strict: str, loose: str, *, sphere_id: int | None) -> tuple:
+    rows, facets = _find(cursor, _statement(words, strict, trigram=True, sphere_id=sphere_id))
+    if not facets and len(words) > 1:
+        # No guide has every word, and no title is close: guides with some of the words. The trigram
+        # neighbours do not depend on the operator, so they are known to be none.
+        rows, facets = _find(cursor, _statement(words, loose, trigram=False, sphere_id=sphere_id))
+        return rows, facets, True
+    return rows, facets, False
 
 
 def search(query: str, *, sphere_id: int | None = None, page: int = 1, language: str = "ru") -> Results:
@@ -150,26 +243,24 @@ def search(query: str, *, sphere_id: int | None = None, page: int = 1, language:
     words = normalize(query)
     if not words:
         return Results(query=query, hits=[], total=0, facets=[], page=1, pages=0, relaxed=False)
-    rows, relaxed = _matches(words, "&&"), False
-    if not rows and len(words) > 1:
-        rows, relaxed = _matches(words, "||"), True
-    facets: dict[int, int] = {}
-    for _id, sphere, _score in rows:
-        facets[sphere] = facets.get(sphere, 0) + 1
-    if sphere_id is not None:
-        rows = [row for row in rows if row[1] == sphere_id]
+    with transaction.atomic(), connection.cursor() as cursor:
+        strict, loose = _prepare(cursor, words)
+        rows, facets, relaxed = _candidates(cursor, words, strict, loose, sphere_id=sphere_id)
+        # Only reads happened: rolling back ends the planner settings above, also inside a caller's transaction.
+        transaction.set_rollback(True)
     rows.sort(key=lambda row: (-row[2], row[0]))
+    total = facets.get(sphere_id, 0) if sphere_id is not None else sum(facets.values())
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ids = [row[0] for row in shown]
-    guides = LifeSituation.objects.select_related("sphere").in_bulk(ids)
+    guides = LifeSituation.objects.select_related("sphere").only(*HIT_FIELDS).in_bulk(ids)
     snippets = {}
     if ids:
-        tsquery, args = _tsquery(words, "||")
+        config = "kazakh" if language == "kk" else "russian_folded"
         with connection.cursor() as cursor:
-            cursor.execute(SNIPPET_SQL.format(tsquery=tsquery), [language, language, *args, ids])
+            cursor.execute(SNIPPET_SQL, {"config": config, "query": loose, "ids": ids})
             snippets = dict(cursor.fetchall())
     hits = [Hit(guide=guides[pk], score=score, snippet=snippets.get(pk, "")) for pk, _sphere, score in shown]
-    return Results(query=query, hits=hits, total=len(rows), facets=sorted(facets.items(), key=lambda f: -f[1]),
+    return Results(query=query, hits=hits, total=total, facets=sorted(facets.items(), key=lambda f: -f[1]),
                    page=page, pages=pages, relaxed=relaxed)  # fmt: skip
