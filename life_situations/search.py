@@ -29,6 +29,44 @@ STOP = {"и", "в", "на", "по", "для", "как", "с", "о", "об", "к"
         "где", "нужно", "надо", "хочу", "және", "мен", "үшін", "туралы", "қалай", "керек"}  # fmt: skip
 
 
+# Kazakh endings that stack (languages.md §5: stem + plural + possessive + case), longest first per layer.
+# Hunspell-kk analyses single endings but not stacks such as «қалаларымызда» (қала+лар+ымыз+да), which the
+# index keeps whole; the stem as one more prefix of the query word finds them.
+KK_CASE = sorted(
+    ["дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі", "ның", "нің", "дың", "дің", "тың", "тің", "ға", "ге", "қа",
+     "ке", "на", "не", "ны", "ні", "ды", "ді", "ты", "ті", "да", "де", "та", "те", "нда", "нде", "дан", "ден",
+     "тан", "тен", "нан", "нен", "мен", "бен", "пен"],
+    key=len, reverse=True,
+)  # fmt: skip
+KK_POSSESSIVE = sorted(
+    ["ымыз", "іміз", "мыз", "міз", "ыңыз", "іңіз", "ңыз", "ңіз", "ым", "ім", "ың", "ің", "сы", "сі", "ы", "і"],
+    key=len, reverse=True,
+)  # fmt: skip
+KK_PLURAL = ["лар", "лер", "дар", "дер", "тар", "тер"]
+KK_KEEP = {"туралы", "және", "алматы", "абай", "астана"}  # words that only look inflected
+KK_VOICED = str.maketrans("гғб", "кқп")  # мектебі → мектеп: a voiced final consonant before a vowel ending
+KAZAKH_LETTER = re.compile(r"[әғқңөұүһі]")
+
+
+def kazakh_stem(word: str) -> str:
+    """A Kazakh word without its case, possessive and plural endings, at most one of each, keeping 3 letters.
+
+    Endings typed with Russian substitutes (дагы for дағы) count too. A word in Russian letters may be Russian,
+    which the Russian stemmer takes: it is stripped only when two or more endings stack, as Russian words do not.
+    """
+    if word in KK_KEEP:
+        return word
+    stem, stripped = word, 0
+    for layer in (KK_CASE, KK_POSSESSIVE, KK_PLURAL):
+        for suffix in layer:
+            if (stem.endswith(suffix) or stem.endswith(fold(suffix))) and len(stem) - len(suffix) >= 3:
+                stem, stripped = stem[: -len(suffix)], stripped + 1
+                break
+    if stripped == 0 or (stripped == 1 and not KAZAKH_LETTER.search(word)):
+        return word
+    return stem[:-1] + stem[-1].translate(KK_VOICED)
+
+
 def normalize(query: str) -> list[str]:
     """Words of a query as people type them: lower case, homoglyphs fixed inside Cyrillic words."""
     words = []
@@ -202,9 +240,14 @@ def _tsquery(words: list[str], operator: str) -> tuple[str, dict]:
     """Every word as a prefix (`word:*`) in the three configurations, joined by && or ||."""
     terms, params = [], {}
     for i, word in enumerate(words):
-        terms.append(f"(to_tsquery('russian_folded', %(w{i})s) || to_tsquery('kazakh', %(w{i})s)"
-                     f" || to_tsquery('kazakh_folded', %(f{i})s))")  # fmt: skip
+        term = (f"to_tsquery('russian_folded', %(w{i})s) || to_tsquery('kazakh', %(w{i})s)"
+                f" || to_tsquery('kazakh_folded', %(f{i})s)")  # fmt: skip
         params |= {f"w{i}": f"{word}:*", f"f{i}": f"{fold(word)}:*"}
+        stem = kazakh_stem(word)
+        if stem != word:  # stacked Kazakh endings: the stem as well
+            term += f" || to_tsquery('kazakh', %(s{i})s) || to_tsquery('kazakh_folded', %(sf{i})s)"
+            params |= {f"s{i}": f"{stem}:*", f"sf{i}": f"{fold(stem)}:*"}
+        terms.append(f"({term})")
     return f" {operator} ".join(terms), params
 
 
