@@ -13,12 +13,15 @@ Querying (search): every word as a prefix (partial words), in the three configur
 match, or failing that the closest trigram neighbours; one ranking; snippets only for the page shown.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from life_situations.models import LifeSituation
+
+logger = logging.getLogger(__name__)
 
 # Latin look-alikes typed inside Cyrillic words, and wrong code points for Kazakh letters (languages.md §1).
 HOMOGLYPHS = str.maketrans({"a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "і",
@@ -65,6 +68,20 @@ def kazakh_stem(word: str) -> str:
     if stripped == 0 or (stripped == 1 and not KAZAKH_LETTER.search(word)):
         return word
     return stem[:-1] + stem[-1].translate(KK_VOICED)
+
+
+# Hunspell-kk is loaded into a database session by its first use of the `kazakh` configuration, ~100 ms
+# (a cost per connection); the WHERE keeps this harmless before migration 0002 created it.
+WARM_UP_SQL = "SELECT to_tsvector(c.oid::regconfig, 'мектептерге') FROM pg_ts_config c WHERE c.cfgname = 'kazakh'"
+
+
+def warm_up() -> None:
+    """Connect to the database and load the search dictionaries into the session (a web worker's start)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(WARM_UP_SQL)
+    except DatabaseError as exc:  # the database is not there yet: the first search loads them instead
+        logger.warning("search dictionaries not loaded at start (%s)", exc)
 
 
 def normalize(query: str) -> list[str]:

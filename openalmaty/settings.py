@@ -108,8 +108,12 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://openalmaty@127.0.0.1:55432/openalmaty")
+# Persistent connections: a new PostgreSQL session loads the Kazakh Hunspell dictionary on its first search
+# (~100 ms, notes on search), so a web worker keeps its connection; health checks replace a broken one.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True),
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")), conn_health_checks=True
+    ),
 }
 # No ATOMIC_REQUESTS: services own their transactions.
 

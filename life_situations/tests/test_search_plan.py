@@ -47,3 +47,11 @@ def test_the_query_plan_uses_the_indexes_not_a_scan_of_every_guide():
         assert "guide_head_gin" in plan, plan  # the first tier: title, synonyms and summary
         assert "guide_words_trgm" in plan, plan  # trigram neighbours
         assert "Seq Scan on life_situations_lifesituation" not in plan, plan
+
+
+def test_warm_up_at_a_workers_start_runs_and_the_kazakh_dictionary_answers():
+    search.warm_up()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('kazakh', 'мектептерге')::text")
+        assert "мектеп" in cursor.fetchone()[0]
