@@ -98,6 +98,15 @@ def run(database_url: str) -> dict[str, dict]:
     from life_situations.search import reindex
 
     with connection.cursor() as cursor:
+        # The copies' steps first: the foreign key has no ON DELETE CASCADE (Django cascades in Python), so
+        # a second run on the same database failed here.
+        cursor.execute("""
+            WITH copies AS (SELECT id FROM life_situations_lifesituation WHERE slug LIKE 'copy-%'),
+            steps AS (DELETE FROM life_situations_step WHERE guide_id IN (SELECT id FROM copies)),
+            documents AS (DELETE FROM life_situations_document WHERE guide_id IN (SELECT id FROM copies))
+            DELETE FROM life_situations_lifesituation_related
+            WHERE from_lifesituation_id IN (SELECT id FROM copies) OR to_lifesituation_id IN (SELECT id FROM copies)
+        """)  # fmt: skip
         cursor.execute("DELETE FROM life_situations_lifesituation WHERE slug LIKE 'copy-%'")
     assert not load_guides().errors
     results = {}
