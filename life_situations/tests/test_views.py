@@ -72,3 +72,12 @@ def test_the_search_page_makes_as_many_queries_for_ten_hits_as_for_one(client, c
 
     assert one < ten == 10
     assert many == few
+
+
+def test_a_result_opened_from_the_search_is_counted_for_the_editors(client, catalogue):
+    client.get("/guides/search/", {"q": "потерял права"})
+
+    client.get("/guides/lost-driving-licence/", {"from": "search", "q": "Потерял  права"})
+
+    gap = SearchGap.objects.get(query="потерял права", language="ru")
+    assert (gap.searches, gap.no_result, gap.opened) == (1, 0, 1)
