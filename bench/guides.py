@@ -30,6 +30,9 @@ def _multiply(total: int) -> None:
     have = LifeSituation.objects.count()
     if have >= total:
         return
+    # Copies are made of the real guides only, so as many rounds as the real guides need to fill the gap
+    # (counting the copies already there made 22 722 guides of "100 000").
+    originals = LifeSituation.objects.exclude(slug__startswith="copy-").count()
     with connection.cursor() as cursor:
         cursor.execute(
             """INSERT INTO life_situations_lifesituation (slug, sphere_id, title_ru, title_kk, summary_ru, summary_kk,
@@ -46,7 +49,7 @@ def _multiply(total: int) -> None:
                FROM (SELECT * FROM life_situations_lifesituation WHERE slug NOT LIKE 'copy-%%') g,
                     generate_series(1, %s) n
                ORDER BY n, g.id LIMIT %s""",
-            [total, total // max(have, 1) + 1, total - have],
+            [total, (total - have) // max(originals, 1) + 1, total - have],
         )
         cursor.execute(
             """INSERT INTO life_situations_step (guide_id, "order", text_ru, text_kk)
