@@ -119,6 +119,8 @@ class LifeSituation(Localized, models.Model):
         ordering = ["sphere__order", "title_ru"]
         indexes = [
             GinIndex(fields=["search_vector"], name="guide_search_gin"),
+            # The first tier of a search: title, synonyms and summary, found and ranked without the body.
+            GinIndex(fields=["search_head"], name="guide_head_gin"),
             GinIndex(fields=["search_words"], name="guide_words_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["sphere", "is_published"], name="guide_sphere_idx"),
         ]

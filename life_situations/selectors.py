@@ -1,8 +1,11 @@
 """Reads of the catalogue that views, the appeal form and admin share."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from life_situations.models import LifeSituation, Sphere
+
+# The stored search columns are the largest of a guide (a TOASTed vector of several KB); pages never show them.
+SEARCH_COLUMNS = ["search_vector", "search_head", "search_words"]
 
 
 def spheres_with_counts() -> QuerySet[Sphere]:
@@ -10,20 +13,16 @@ def spheres_with_counts() -> QuerySet[Sphere]:
 
 
 def popular_guides(limit: int = 8) -> QuerySet[LifeSituation]:
-    return LifeSituation.objects.filter(is_published=True).select_related("sphere").order_by("-views", "slug")[:limit]
+    guides = LifeSituation.objects.filter(is_published=True).select_related("sphere").defer(*SEARCH_COLUMNS)
+    return guides.order_by("-views", "slug")[:limit]
 
 
 def guide_detail(slug: str) -> LifeSituation:
+    related = LifeSituation.objects.only("slug", "title_ru", "title_kk").order_by()
     return (
         LifeSituation.objects.filter(is_published=True)
         .select_related("sphere")
-        .prefetch_related("steps", "documents", "related")
+        .defer(*SEARCH_COLUMNS)
+        .prefetch_related("steps", "documents", Prefetch("related", queryset=related))
         .get(slug=slug)
     )
-
-
-def count_view(guide: LifeSituation, *, from_appeal_form: bool = False) -> None:
-    updates = {"views": F("views") + 1}
-    if from_appeal_form:
-        updates["opened_from_appeal_form"] = F("opened_from_appeal_form") + 1
-    LifeSituation.objects.filter(pk=guide.pk).update(**updates)

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from life_situations.models import LifeSituation, Sphere
 from life_situations.search import search as search_guides
-from life_situations.selectors import count_view, guide_detail, popular_guides, spheres_with_counts
-from life_situations.services import guide_feedback, search_gap_opened, search_gap_record
+from life_situations.selectors import guide_detail, popular_guides, spheres_with_counts
+from life_situations.services import guide_feedback, guide_view_count, search_gap_opened, search_gap_record
 from openalmaty.i18n import content_language
 
 
@@ -59,7 +59,7 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     except LifeSituation.DoesNotExist as exc:
         raise Http404 from exc
     source = request.GET.get("from", "")
-    count_view(guide, from_appeal_form=source == "appeal")
+    guide_view_count(guide_id=guide.pk, from_appeal_form=source == "appeal")
     if source == "search" and request.GET.get("q"):
         search_gap_opened(query=request.GET["q"], language=content_language())
     return render(request, "life_situations/guide.html", {"guide": guide, "print": "print" in request.GET})

@@ -108,8 +108,12 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://openalmaty@127.0.0.1:55432/openalmaty")
+# Persistent connections: a new PostgreSQL session loads the Kazakh Hunspell dictionary on its first search
+# (~100 ms, notes on search), so a web worker keeps its connection; health checks replace a broken one.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True),
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")), conn_health_checks=True
+    ),
 }
 # No ATOMIC_REQUESTS: services own their transactions.
 
@@ -234,6 +238,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.sync_calendar_task",
         "schedule": crontab(hour=3, minute=0, day_of_month=1),
     },
+    # Guide pages count views in Redis; this writes them to the guides (life_situations.services).
+    "flush-guide-views": {"task": "life_situations.tasks.guide_views_flush_task", "schedule": 60.0},
 }
 # An answered appeal the citizen does not react to is closed after this many days; a complaint is still
 # possible within the legal window afterwards.

@@ -362,7 +362,7 @@ def test_the_beat_schedule_runs_every_sweeper():
     from django.conf import settings
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {
+    assert tasks >= {  # other apps schedule their own tasks too (life_situations flushes guide views)
         "appeals.tasks.redispatch_waiting_appeals_task",
         "appeals.tasks.resend_pending_notifications_task",
         "appeals.tasks.warn_before_deadline_task",

@@ -1,10 +1,11 @@
 """A search never reads the text of every guide: the stored vectors and the trigram index answer it."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from life_situations import search
 from life_situations.loader import load_guides
-from life_situations.search import SEARCH_SQL, _tsquery, fold, normalize
+from life_situations.models import Sphere
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +25,33 @@ def test_the_query_plan_uses_the_indexes_not_a_scan_of_every_guide():
                 'справка ' || md5(i::text)
             FROM generate_series(1, 20000) i, (SELECT min(id) AS sphere_id FROM life_situations_sphere) s
         """)  # fmt: skip
-        cursor.execute("SELECT count(*) FROM life_situations_lifesituation")
         cursor.execute("""UPDATE life_situations_lifesituation
                           SET search_vector = to_tsvector('russian_folded', title_ru), search_head = search_vector
                           WHERE slug LIKE 'bulk-%'""")  # fmt: skip
         cursor.execute("ANALYZE life_situations_lifesituation")
-        # The planner's cost of a random read on SSD storage (the private cluster is set so as well).
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
-        words = normalize("потерял права")
-        tsquery, args = _tsquery(words, "&&")
-        cursor.execute("EXPLAIN " + SEARCH_SQL.format(tsquery=tsquery), [*args, fold(" ".join(words))])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    words = search.normalize("потерял права")
+    crowded_sphere = Sphere.objects.order_by("pk").first().pk  # where the 20 000 rows went
+    plans = []
+    for sphere_id in (None, crowded_sphere):
+        # Exactly what search() runs: its planner settings, then the statement with its parameters.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = 1.1")  # SSD storage, as the private cluster is set
+            strict, _loose = search._prepare(cursor, words)
+            sql, params = search._statement(words, strict, trigram=True, sphere_id=sphere_id)
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+            transaction.set_rollback(True)
 
-    assert "guide_search_gin" in plan, plan
-    assert "guide_words_trgm" in plan, plan
-    assert "Seq Scan on life_situations_lifesituation" not in plan, plan
+    for plan in plans:
+        assert "guide_search_gin" in plan, plan  # every full-text match, for the facets
+        assert "guide_head_gin" in plan, plan  # the first tier: title, synonyms and summary
+        assert "guide_words_trgm" in plan, plan  # trigram neighbours
+        assert "Seq Scan on life_situations_lifesituation" not in plan, plan
+
+
+def test_warm_up_at_a_workers_start_runs_and_the_kazakh_dictionary_answers():
+    search.warm_up()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('kazakh', 'мектептерге')::text")
+        assert "мектеп" in cursor.fetchone()[0]

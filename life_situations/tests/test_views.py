@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from life_situations.loader import load_guides
 from life_situations.models import LifeSituation, SearchGap
@@ -26,7 +28,6 @@ def test_guide_page_shows_steps_documents_and_the_ask_link_in_kazakh(client, cat
     assert guide.title_kk in html
     assert guide.steps.first().text_kk in html
     assert "/kk/appeals/ask/?guide=lost-driving-licence" in html
-    assert LifeSituation.objects.get(pk=guide.pk).views == guide.views + 1
 
 
 def test_search_finds_colloquial_words_and_counts_what_was_not_found(client, catalogue):
@@ -58,3 +59,25 @@ def test_helpful_vote_is_counted(client, catalogue):
     client.post("/guides/lost-driving-licence/feedback/", {"helpful": "yes"})
 
     assert LifeSituation.objects.get(slug="lost-driving-licence").helpful_yes == 1
+
+
+def test_the_search_page_makes_as_many_queries_for_ten_hits_as_for_one(client, catalogue):
+    def queries(query: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/guides/search/", {"q": query})
+        return len(captured), len(response.context["results"].hits)
+
+    few, one = queries("апостиль")
+    many, ten = queries("справка")
+
+    assert one < ten == 10
+    assert many == few
+
+
+def test_a_result_opened_from_the_search_is_counted_for_the_editors(client, catalogue):
+    client.get("/guides/search/", {"q": "потерял права"})
+
+    client.get("/guides/lost-driving-licence/", {"from": "search", "q": "Потерял  права"})
+
+    gap = SearchGap.objects.get(query="потерял права", language="ru")
+    assert (gap.searches, gap.no_result, gap.opened) == (1, 0, 1)
