@@ -53,16 +53,21 @@ from appeals.uploads import validate_uploads
 from openalmaty.ratelimit import client_ip
 
 COUNT_CAP = 10_000  # an exact count of a million rows costs ~55 ms; above this we say "10 000+"
+SEARCH_COUNT_CAP = 1_000  # a word of the text is checked row by row: count fewer matches
 
 
 # --- Lists that stay fast at a million rows ---------------------------------------------------------------------
 class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP rows (one index-only subquery); deeper pages are reached by keyset links."""
+    """Counts at most `cap` rows (one subquery with LIMIT); deeper pages are reached by keyset links."""
+
+    def __init__(self, *args, cap: int = COUNT_CAP, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
 
     @cached_property
     def count(self) -> int:
         # Without ORDER BY: any index (the smallest that fits the filters) can answer, and LIMIT stops it early.
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
 
 class KeysetChangeList(ChangeList):
@@ -87,7 +92,8 @@ class KeysetChangeList(ChangeList):
             params = {k: v for k, v in request.GET.items() if k != "p"}
             params["after"] = f"{last.received_at.isoformat()}|{last.pk}"
             self.keyset_next = "?" + urlencode(params)
-        self.result_count_capped = self.result_count > COUNT_CAP
+        self.count_cap = self.paginator.cap
+        self.result_count_capped = self.result_count > self.count_cap
 
 
 def _keyset_after(request) -> tuple[datetime, int] | None:
@@ -252,6 +258,10 @@ class AppealAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return KeysetChangeList
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return CappedCountPaginator(queryset, per_page, orphans, allow_empty_first_page,
+                                    cap=getattr(request, "oa_count_cap", COUNT_CAP))  # fmt: skip
+
     def changelist_view(self, request, extra_context=None):
         request.oa_after = _keyset_after(request)
         return super().changelist_view(request, extra_context)
@@ -267,6 +277,7 @@ class AppealAdmin(admin.ModelAdmin):
                 return queryset.filter(**{field: normalize(term)}), False
             except ValidationError:
                 continue
+        request.oa_count_cap = SEARCH_COUNT_CAP
         return queryset.filter(text__icontains=term), False  # the trigram index appeal_text_trgm
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))  # as ModelAdmin's
