@@ -523,6 +523,15 @@ class Appeal(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
+    # Labels from the enums: get_FOO_display() rebuilds a dict of every choice on each call (a list of 20 pays).
+    @property
+    def status_label(self) -> str:
+        return AppealStatus(self.status).label
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -592,6 +601,10 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind(self.kind).label
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
