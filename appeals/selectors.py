@@ -28,9 +28,16 @@ def appeal_for_tracking(*, number: str, code: str) -> Appeal | None:
 
 
 # --- The personal cabinet: only the signed-in citizen's own appeals --------------------------------------------
+# What a row of the cabinet list shows: fetching only these halves the cost of building the page's objects.
+CABINET_LIST_FIELDS = (
+    "public_id", "number", "status", "channel", "received_at", "due_date", "text",
+    *(f"{relation}__name_{lang}" for relation in ("department", "category") for lang in ("ru", "kk", "en")),
+)  # fmt: skip
+
+
 def cabinet_appeals(*, user, show: str = "", q: str = "") -> QuerySet[Appeal]:
     """The citizen's appeals, newest first, with what the list shows fetched in the same query."""
-    appeals = Appeal.objects.filter(citizen=user).select_related("department", "category")
+    appeals = Appeal.objects.filter(citizen=user).select_related("department", "category").only(*CABINET_LIST_FIELDS)
     if show == "open":
         appeals = appeals.filter(status__in=OPEN_STATUSES)
     elif show == "info":
@@ -62,7 +69,7 @@ def cabinet_appeal(*, user, public_id) -> Appeal | None:
 
     Complaints about the answer (follow-ups) are fetched only for an answered appeal: others have none.
     """
-    appeal = (
+    appeals = (
         Appeal.objects.select_related("department", "category", "district", "parent")
         .prefetch_related(
             Prefetch(
@@ -72,8 +79,8 @@ def cabinet_appeal(*, user, public_id) -> Appeal | None:
             Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True).order_by("created_at")),
         )
         .filter(citizen=user, public_id=public_id)
-        .first()
     )
+    appeal = next(iter(appeals), None)  # public_id is unique: no ORDER BY as first() would add
     if appeal is not None and appeal.answered_at is not None:
         follow_ups = Appeal.objects.filter(citizen=user).only("public_id", "number", "status", "kind", "parent_id")
         prefetch_related_objects([appeal], Prefetch("follow_ups", queryset=follow_ups))
