@@ -111,7 +111,7 @@ class LifeSituation(Localized, models.Model):
     # in Russian (stemmed), Kazakh (Hunspell) and folded Kazakh; `search_head` is the small part used to rank.
     search_vector = SearchVectorField(null=True, editable=False)
     search_head = SearchVectorField(null=True, editable=False)
-    search_words = models.TextField(editable=False, blank=True, help_text="folded title and synonyms, for trigrams")
+    search_words = models.TextField(editable=False, blank=True, help_text="folded title and synonyms")
 
     class Meta:
         verbose_name = _("life-situation guide")
@@ -121,7 +121,6 @@ class LifeSituation(Localized, models.Model):
             GinIndex(fields=["search_vector"], name="guide_search_gin"),
             # The first tier of a search: title, synonyms and summary, found and ranked without the body.
             GinIndex(fields=["search_head"], name="guide_head_gin"),
-            GinIndex(fields=["search_words"], name="guide_words_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["sphere", "is_published"], name="guide_sphere_idx"),
         ]
 
@@ -175,6 +174,24 @@ class Document(GuideItem):
     class Meta(GuideItem.Meta):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
+
+
+class SearchWord(models.Model):
+    """A word of the guides' titles and synonyms, folded (languages.md §1): what a mistyped word becomes.
+
+    Written by life_situations.search.reindex(). A search looks a query word that starts no known word up
+    here by trigram similarity (notes §1.3): a few thousand short words instead of every guide's text.
+    """
+
+    word = models.TextField(primary_key=True, db_collation="C")  # C: "starts with" as an index range
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [GinIndex(fields=["word"], name="searchword_trgm", opclasses=["gin_trgm_ops"])]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class SearchGap(models.Model):

@@ -1,4 +1,4 @@
-"""A search never reads the text of every guide: the stored vectors and the trigram index answer it."""
+"""A search never reads the text of every guide: the stored vectors and the vocabulary's indexes answer it."""
 
 import pytest
 from django.db import connection, transaction
@@ -36,8 +36,8 @@ def test_the_query_plan_uses_the_indexes_not_a_scan_of_every_guide():
         # Exactly what search() runs: its planner settings, then the statement with its parameters.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL random_page_cost = 1.1")  # SSD storage, as the private cluster is set
-            strict, _loose = search._prepare(cursor, words)
-            sql, params = search._statement(words, strict, trigram=True, sphere_id=sphere_id)
+            queries = search._prepare(cursor, words)
+            sql, params = search._statement(words, queries.strict, rank=queries.strict, sphere_id=sphere_id)
             cursor.execute("EXPLAIN " + sql, params)
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
             transaction.set_rollback(True)
@@ -45,8 +45,30 @@ def test_the_query_plan_uses_the_indexes_not_a_scan_of_every_guide():
     for plan in plans:
         assert "guide_search_gin" in plan, plan  # every full-text match, for the facets
         assert "guide_head_gin" in plan, plan  # the first tier: title, synonyms and summary
-        assert "guide_words_trgm" in plan, plan  # trigram neighbours
         assert "Seq Scan on life_situations_lifesituation" not in plan, plan
+
+
+def test_a_typo_is_looked_up_in_the_vocabulary_by_its_indexes():
+    assert load_guides().errors == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO life_situations_searchword (word) SELECT 'слово' || i FROM generate_series(1, 20000) i"
+        )
+        cursor.execute("ANALYZE life_situations_searchword")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(search.SETTINGS_SQL, [str(search.SIMILARITY)])
+        params = {"words": ["удоставерение", "права"], "corrections": 3, "corrected_from": 4}
+        cursor.execute(search.CORRECTIONS_SQL, params)
+        corrections = dict(cursor.fetchall())
+        cursor.execute("EXPLAIN " + search.CORRECTIONS_SQL, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+
+    assert "удостоверение" in corrections["удоставерение"]
+    assert "права" not in corrections  # a known word is left as it is
+    assert "searchword_trgm" in plan, plan  # the neighbours, by trigrams
+    assert "life_situations_searchword_pkey" in plan, plan  # "starts a known word", as an index range
+    assert "Seq Scan" not in plan, plan
 
 
 def test_warm_up_at_a_workers_start_runs_and_the_kazakh_dictionary_answers():
