@@ -518,6 +518,9 @@ class Appeal(TimeStampedModel):
             # Staff search in the text: `icontains` is UPPER(text) LIKE UPPER('%…%') in Django.
             GinIndex(OpClass(Upper("text"), name="gin_trgm_ops"), name="appeal_text_trgm"),
             models.Index(fields=["status", "due_date"], name="appeal_status_due_idx"),
+            # A district's appeals in one state, newest first, and their (capped) count from the index alone:
+            # at five million, the same filter through two single-column indexes read 450 000 rows (0.3 s).
+            models.Index(fields=["status", "district", "-received_at", "-id"], name="appeal_status_district_idx"),
         ]
 
     def __str__(self) -> str:
