@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark and write docs/BENCHMARKS.md and docs/benchmarks.json.
 
-`make bench` runs them all; `python -m bench home` runs some; `--fresh` regenerates the million appeals.
+`make bench` runs them all; `python -m bench home` runs some; `--fresh` regenerates the million appeals;
+`python -m bench admin --appeals=5000000` measures the staff workspace at five million, in a database of its own.
 """
 
 import os
@@ -8,13 +9,18 @@ import sys
 
 import django
 
-from bench.harness import bench_database_url, previous_results, write_report
+from bench.harness import BENCH_DB, bench_database_url, previous_results, write_report
+
+MILLION = 1_000_000
 
 
 def main(argv: list[str]) -> None:
     fresh = "--fresh" in argv
+    scale = next((int(arg.split("=", 1)[1]) for arg in argv if arg.startswith("--appeals=")), MILLION)
     names = [arg for arg in argv if not arg.startswith("--")]
-    database_url = bench_database_url()
+    if scale != MILLION and names != ["admin"]:
+        sys.exit("--appeals is for the admin benchmark only: python -m bench admin --appeals=5000000")
+    database_url = bench_database_url(BENCH_DB if scale == MILLION else f"{BENCH_DB}_{scale // MILLION}m")
     os.environ["DATABASE_URL"] = database_url  # this process reads and prepares the benchmark database too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openalmaty.settings")
     django.setup()
@@ -31,7 +37,7 @@ def main(argv: list[str]) -> None:
         "guides": guides.run,
         "appeals": lambda url: appeals.run(url, fresh=fresh, record=record),
         "cabinet": lambda url: cabinet.run(url, fresh=fresh),
-        "admin": lambda url: admin.run(url, fresh=fresh, record=record),
+        "admin": lambda url: admin.run(url, fresh=fresh, record=record, appeals=scale),
         "desk": lambda url: desk.run(url, fresh=fresh),
     }
     for name, run in benchmarks.items():

@@ -6,7 +6,7 @@ also carries the SQL queries per page for a citizen with 20 and with 200 appeals
 
 import random
 
-from bench.appeals import ensure_million
+from bench.appeals import ensure_appeals
 from bench.harness import gunicorn, machine, now, percentiles, server_time_ms
 
 WARMUP, SAMPLES = 30, 600
@@ -64,7 +64,7 @@ def _queries(user, path: str) -> int:
 def run(database_url: str, *, fresh: bool = False) -> dict[str, dict]:
     from appeals.models import Appeal
 
-    ensure_million(database_url, fresh=fresh)
+    ensure_appeals(database_url, fresh=fresh)
     users = {n: _citizen(phone, n) for n, phone in PHONES.items()}
     big = users[BIG]
     public_ids = [str(p) for p in Appeal.objects.filter(citizen=big).values_list("public_id", flat=True)]

@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from bench.appeals import ensure_million
+from bench.appeals import ensure_appeals
 from bench.harness import gunicorn, machine, now, percentiles, server_time_ms
 
 CITIZENS = 500_000
@@ -310,7 +310,7 @@ def run(database_url: str, *, fresh: bool = False) -> dict[str, dict]:
     from appeals.desk import make_operator
     from appeals.models import Appeal
 
-    ensure_million(database_url, fresh=fresh)
+    ensure_appeals(database_url, fresh=fresh)
     added = ensure_citizens()
     print(f"  desk: {added} citizens generated", flush=True)
     operator = User.objects.filter(phone="+77019990500").first() or User.objects.create_user(

@@ -45,18 +45,18 @@ def percentiles(samples: list[float]) -> dict:
     }
 
 
-def bench_database_url() -> str:
-    """DATABASE_URL with the benchmark database in place of the portal's, created and migrated."""
+def bench_database_url(name: str = BENCH_DB) -> str:
+    """DATABASE_URL with the benchmark database `name` in place of the portal's, created and migrated."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
     conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    url = urlunsplit((parts.scheme, parts.netloc, "/" + BENCH_DB, parts.query, ""))
+    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True,
