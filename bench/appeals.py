@@ -52,7 +52,7 @@ def ensure_appeals(database_url: str, *, fresh: bool, count: int = MILLION) -> d
         cursor.execute("VACUUM ANALYZE appeals_appealevent")
     total = Appeal.objects.count()
     return {
-        **_base(f"generating {count:,} appeals (COPY, with timelines)".replace(",", " "), "s", f"{total} appeals"),
+        **_base(f"generating {count:_} appeals (COPY, with timelines)".replace("_", " "), "s", f"{total} appeals"),
         "value": round(seconds, 1),
         "target": f"≤ {600 * count // MILLION} s",
         "note": f"{total / seconds:.0f} appeals/s including about 4 timeline events each",
