@@ -210,12 +210,15 @@ SIMILARITY = 0.4
 #   neither repeats nor skips a guide), which may stop before the total for a very broad query.
 # With the 154 real guides, ranking only these candidates gave the same first page as ranking every match for
 # all the quality-set queries but one (its places 9 and 10 differ).
-SCANNED = 2000
+SCANNED = 1000
 RANKED = 50
 # Fewer guides than FEW with every word: guides with all words but one are looked for (a query of 3 to
 # MOST_UP_TO words; beyond that the combinations grow too many), or failing that with any word.
 FEW = 3
 MOST_UP_TO = 5
+# A wider query matches far more guides, each of them a weak match: it reads fewer (ranking 2 000 of them took
+# 15–20 ms at 100 000 guides, for results that are a fallback).
+WIDER_SCANNED = 500
 
 # The tsqueries are built once, by the server's dictionaries, and sent back as constants: the planner then
 # estimates their selectivity, and nothing calls to_tsquery once per row. Sequential scans are off for the
@@ -226,17 +229,22 @@ SETTINGS_SQL = """
 SELECT set_config('pg_trgm.similarity_threshold', %s, true), set_config('enable_seqscan', 'off', true),
        set_config('work_mem', '32MB', true)
 """
-TSQUERY_SQL = "SELECT ({whole})::text, ({strict})::text, ({most})::text, ({loose})::text"
+TSQUERY_SQL = "SELECT ({whole})::text, ({strict})::text, ({most})::text, ({any_whole})::text, ({loose})::text"
 
-# A query word that starts no word of the vocabulary: its closest vocabulary words. `known` is read as an
-# index range (the vocabulary is in C collation, so "starts with" is one), the neighbours by the trigram index.
-CORRECTIONS_SQL = """
-SELECT typed.word, ARRAY(SELECT v.word FROM life_situations_searchword v WHERE v.word %% typed.word
-                         ORDER BY similarity(v.word, typed.word) DESC, v.word LIMIT %(corrections)s)
+# Per query word (folded): its corrections, when it starts no word of the vocabulary (its closest vocabulary
+# words, by the trigram index; "starts" is an index range, the vocabulary being in C collation); and whether
+# it may be half-typed: not a word of the vocabulary, and nothing the Russian stemmer knows as an ending.
+WORDS_SQL = """
+SELECT typed.word,
+       CASE WHEN length(typed.word) >= %(corrected_from)s AND NOT EXISTS (
+                SELECT FROM life_situations_searchword known
+                WHERE known.word >= typed.word AND known.word < typed.word || chr(1114111))
+            THEN ARRAY(SELECT v.word FROM life_situations_searchword v WHERE v.word %% typed.word
+                       ORDER BY similarity(v.word, typed.word) DESC, v.word LIMIT %(corrections)s)
+            ELSE ARRAY[]::text[] END,
+       NOT EXISTS (SELECT FROM life_situations_searchword known WHERE known.word = typed.word)
+         AND to_tsvector('russian_folded', typed.word) = to_tsvector('simple', typed.word)
 FROM unnest(%(words)s::text[]) AS typed(word)
-WHERE length(typed.word) >= %(corrected_from)s
-  AND NOT EXISTS (SELECT FROM life_situations_searchword known
-                  WHERE known.word >= typed.word AND known.word < typed.word || chr(1114111))
 """
 
 # One statement, each source from its own index:
@@ -263,7 +271,7 @@ WITH head_all AS MATERIALIZED (
     ORDER BY ts_rank(search_head, %(rank)s::tsquery, 1) DESC, id LIMIT %(ranked)s
 ), fts_all AS MATERIALIZED (
     SELECT g.id, g.sphere_id FROM life_situations_lifesituation g
-    WHERE (SELECT count(*) FROM head) < %(ranked)s
+    WHERE %(body)s AND (SELECT count(*) FROM head) < %(ranked)s
       AND g.is_published AND g.search_vector @@ %(query)s::tsquery
 ), fts AS (
     SELECT * FROM fts_all LIMIT %(scanned)s
@@ -317,20 +325,24 @@ def _terms(words: list[str], corrections: dict[str, list[str]], *, prefix: bool)
 
 @dataclass
 class Queries:
-    """The tsqueries of a search, as text: every word, whole; every word; every word but any one; any word."""
+    """The tsqueries of a search, as text: every word, whole; every word; every word but any one, whole; any
+    word, whole; any word."""
 
     whole: str
     strict: str
     most: str
+    any_whole: str
     loose: str
+    partial: bool  # a word may be half-typed: its prefix is worth looking for
 
 
 def _prepare(cursor, words: list[str]) -> Queries:
     """Set the planner up for this transaction, correct typos, and build the tsqueries."""
     cursor.execute(SETTINGS_SQL, [str(SIMILARITY)])
     folded = list(dict.fromkeys(fold(word) for word in words))
-    cursor.execute(CORRECTIONS_SQL, {"words": folded, "corrections": CORRECTIONS, "corrected_from": CORRECTED_FROM})
-    corrections = dict(cursor.fetchall())
+    cursor.execute(WORDS_SQL, {"words": folded, "corrections": CORRECTIONS, "corrected_from": CORRECTED_FROM})
+    found = cursor.fetchall()
+    corrections = {word: alternatives for word, alternatives, _partial in found if alternatives}
     terms, params = _terms(words, corrections, prefix=True)
     whole, whole_params = _terms(words, corrections, prefix=False)
     whole = [term.replace("%(", "%(whole_") for term in whole]
@@ -340,18 +352,22 @@ def _prepare(cursor, words: list[str]) -> Queries:
     most = loose
     if 3 <= len(whole) <= MOST_UP_TO:
         most = " || ".join(f"({' && '.join(whole[:i] + whole[i + 1 :])})" for i in range(len(whole)))
-    cursor.execute(TSQUERY_SQL.format(whole=" && ".join(whole), strict=strict, most=most, loose=loose), params)
-    return Queries(*cursor.fetchone())
+    sql = TSQUERY_SQL.format(whole=" && ".join(whole), strict=strict, most=most, any_whole=" || ".join(whole),
+                             loose=loose)  # fmt: skip
+    cursor.execute(sql, params)
+    return Queries(*cursor.fetchone(), partial=any(partial for _word, _alternatives, partial in found))
 
 
-def _statement(words: list[str], query: str, *, rank: str, sphere_id: int | None) -> tuple[str, dict]:
+def _statement(
+    words: list[str], query: str, *, rank: str, sphere_id: int | None, scanned: int = SCANNED, body: bool = True
+) -> tuple[str, dict]:
     """SEARCH_SQL and its parameters for tsqueries (as text) and an optional sphere."""
     sql = SEARCH_SQL.format(
         sphere="AND sphere_id = %(sphere)s" if sphere_id is not None else "",
         fts_sphere="AND fts.sphere_id = %(sphere)s" if sphere_id is not None else "",
     )
     params = {"query": query, "rank": rank, "words": fold(" ".join(words)), "sphere": sphere_id,
-              "scanned": SCANNED, "ranked": RANKED}  # fmt: skip
+              "scanned": scanned, "ranked": RANKED, "body": body}  # fmt: skip
     return sql, params
 
 
@@ -366,17 +382,21 @@ def _find(cursor, statement: tuple[str, dict]) -> tuple[list[tuple[int, int, flo
 def _candidates(cursor, words: list[str], queries: Queries, *, sphere_id: int | None) -> tuple:
     """Guides with every word: whole words first, which the index answers ten times faster than the starts
     of words (a prefix reads every word it starts), then as starts of words; when fewer than FEW guides have
-    them, after them guides with all words but one, or failing that with any word (`relaxed`: no guide has
-    every word)."""
-    if queries.whole != queries.strict:
-        rows, facets = _find(cursor, _statement(words, queries.whole, rank=queries.whole, sphere_id=sphere_id))
-        if len(rows) >= FEW:
-            return rows, facets, False
-    rows, facets = _find(cursor, _statement(words, queries.strict, rank=queries.strict, sphere_id=sphere_id))
+    them, after them guides with all words but one, or failing that with any word, whole or as its start
+    (`relaxed`: no guide has every word)."""
+    rows, facets = _find(cursor, _statement(words, queries.whole, rank=queries.whole, sphere_id=sphere_id))
+    if len(rows) < FEW and queries.partial and queries.whole != queries.strict:
+        # Half-typed words are looked for in titles, synonyms and summaries only: as prefixes in the body's
+        # index they read most of it (40 ms at 100 000 guides).
+        statement = _statement(words, queries.strict, rank=queries.strict, sphere_id=sphere_id, body=False)
+        prefixed, prefixed_facets = _find(cursor, statement)
+        if len(prefixed) > len(rows):
+            rows, facets = prefixed, prefixed_facets
     if len(rows) >= FEW or len(words) == 1:
         return rows, facets, False
-    for wider in dict.fromkeys([queries.most, queries.loose]):
-        wider_rows, wider_facets = _find(cursor, _statement(words, wider, rank=queries.loose, sphere_id=sphere_id))
+    for wider in dict.fromkeys([queries.most, queries.any_whole, queries.loose]):
+        statement = _statement(words, wider, rank=queries.loose, sphere_id=sphere_id, scanned=WIDER_SCANNED)
+        wider_rows, wider_facets = _find(cursor, statement)
         if wider_rows:
             found = {row[0] for row in rows}
             top = max((row[2] for row in wider_rows), default=0)

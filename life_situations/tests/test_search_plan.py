@@ -58,9 +58,9 @@ def test_a_typo_is_looked_up_in_the_vocabulary_by_its_indexes():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(search.SETTINGS_SQL, [str(search.SIMILARITY)])
         params = {"words": ["удоставерение", "права"], "corrections": 3, "corrected_from": 4}
-        cursor.execute(search.CORRECTIONS_SQL, params)
-        corrections = dict(cursor.fetchall())
-        cursor.execute("EXPLAIN " + search.CORRECTIONS_SQL, params)
+        cursor.execute(search.WORDS_SQL, params)
+        corrections = {word: alternatives for word, alternatives, _partial in cursor.fetchall() if alternatives}
+        cursor.execute("EXPLAIN " + search.WORDS_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
 
