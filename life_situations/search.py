@@ -151,14 +151,19 @@ FROM head JOIN body USING (id)
 WHERE g.id = head.id
 """
 
-# The vocabulary typos are corrected to: the words of the titles and synonyms, folded. After an editor's
-# change only the guide's words are added; a word no guide has any more stays until the next full
-# re-index, and a correction to it only adds an alternative that finds nothing.
+# The vocabulary typos are corrected to: the words of the titles and synonyms, folded. Only what changed is
+# written (its trigram index is the costly part). After an editor's change only the guide's words are added;
+# a word no guide has any more stays until the next full re-index, and a correction to it only adds an
+# alternative that finds nothing.
 VOCABULARY_SQL = """
-INSERT INTO life_situations_searchword (word)
-SELECT DISTINCT word FROM life_situations_lifesituation g, regexp_split_to_table(g.search_words, '[^[:alnum:]]+') word
-WHERE (%(all)s OR g.id = ANY(%(ids)s)) AND length(word) >= 3 AND word !~ '^[0-9]+$'
-ON CONFLICT (word) DO NOTHING
+WITH words AS (
+    SELECT DISTINCT word
+    FROM life_situations_lifesituation g, regexp_split_to_table(g.search_words, '[^[:alnum:]]+') word
+    WHERE (%(all)s OR g.id = ANY(%(ids)s)) AND length(word) >= 3 AND word !~ '^[0-9]+$'
+), gone AS (
+    DELETE FROM life_situations_searchword known WHERE %(all)s AND known.word NOT IN (SELECT word FROM words)
+)
+INSERT INTO life_situations_searchword (word) SELECT word FROM words ON CONFLICT (word) DO NOTHING
 """
 
 
@@ -168,8 +173,6 @@ def reindex(ids: list[int] | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(REINDEX_SQL, params)
         updated = cursor.rowcount
-        if ids is None:
-            cursor.execute("DELETE FROM life_situations_searchword")
         cursor.execute(VOCABULARY_SQL, params)
     return updated
 

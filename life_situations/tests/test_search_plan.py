@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from life_situations import search
 from life_situations.loader import load_guides
-from life_situations.models import Sphere
+from life_situations.models import LifeSituation, SearchWord, Sphere
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,20 @@ def test_warm_up_at_a_workers_start_runs_and_the_kazakh_dictionary_answers():
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_tsvector('kazakh', 'мектептерге')::text")
         assert "мектеп" in cursor.fetchone()[0]
+
+
+def test_the_vocabulary_follows_the_titles_and_a_typo_of_a_new_word_finds_its_guide():
+    assert load_guides().errors == []
+    guide = LifeSituation.objects.get(slug="lost-driving-licence")
+    guide.title_ru = "Регистрация квадрокоптера"
+    guide.save()
+    search.reindex([guide.pk])  # what admin does after an editor's change
+
+    assert SearchWord.objects.filter(word="квадрокоптера").exists()
+    assert [hit.guide.slug for hit in search.search("квадракоптер").hits][:1] == ["lost-driving-licence"]
+
+    guide.title_ru = "Утеря водительского удостоверения"
+    guide.save()
+    search.reindex()  # a full re-index drops the words no guide has
+    assert not SearchWord.objects.filter(word="квадрокоптера").exists()
+    assert SearchWord.objects.filter(word="удостоверения").exists()
