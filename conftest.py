@@ -32,7 +32,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate-limit counters live in the shared cache (Redis); every test starts with none."""
+    """Rate limits and the catalogue's counters live in the shared cache (Redis); every test starts with none."""
     from django.core.cache import cache
 
     cache.clear()

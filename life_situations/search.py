@@ -257,7 +257,10 @@ FROM unnest(%(words)s::text[]) AS typed(word)
 #   chosen): then for the body-only matches, the facets and the total. When the head tier is full, what
 #   is shown and counted are the guides whose title, synonyms or summary match: the body's index, the
 #   largest, is not read (at 100 000 guides that lookup alone took 20–80 ms).
-# Rows come back as ('hit', id, sphere, score) for the candidates, fully ranked, and
+# Rows come back as ('hit', id, sphere, score) for the candidates, fully ranked (a guide whose title,
+# synonyms or summary match by the cover density of its head, above every body-only match, ranked by its
+# body normalised below 1; word_similarity and the body's rank of head matches cost 60 µs a guide and
+# changed no result of the quality set), and
 # ('facet', NULL, sphere, count) for the facets, which ignore the sphere filter. `query` finds the guides,
 # `rank` orders them (for a wider query, a smaller one: any of the words).
 # Each source is read as `x_all`, a MATERIALIZED CTE, through a LIMIT: planned for all its rows, it takes its
@@ -283,11 +286,11 @@ WITH head_all AS MATERIALIZED (
     WHERE (SELECT count(*) FROM head) < %(ranked)s AND fts.id NOT IN (SELECT id FROM head) {fts_sphere}
     LIMIT %(ranked)s
 )
-SELECT 'hit', g.id, g.sphere_id,
-       ts_rank_cd(g.search_head, %(rank)s::tsquery, 1) * 10 + ts_rank(g.search_vector, %(rank)s::tsquery)
-         + word_similarity(%(words)s, g.search_words)
-FROM life_situations_lifesituation g
-WHERE g.id IN (SELECT id FROM head UNION ALL SELECT id FROM body)
+SELECT 'hit', g.id, g.sphere_id, ts_rank_cd(g.search_head, %(rank)s::tsquery, 1) * 10 + 1
+FROM life_situations_lifesituation g WHERE g.id IN (SELECT id FROM head)
+UNION ALL
+SELECT 'hit', g.id, g.sphere_id, ts_rank(g.search_vector, %(rank)s::tsquery, 32)
+FROM life_situations_lifesituation g WHERE g.id IN (SELECT id FROM body)
 UNION ALL
 SELECT 'facet', NULL, found.sphere_id, count(*)
 FROM (SELECT id, sphere_id FROM fts UNION SELECT id, sphere_id FROM head_read) found
@@ -362,15 +365,15 @@ def _prepare(cursor, words: list[str]) -> Queries:
 
 
 def _statement(
-    words: list[str], query: str, *, rank: str, sphere_id: int | None, scanned: int = SCANNED, body: bool = True
+    query: str, *, rank: str, sphere_id: int | None, scanned: int = SCANNED, body: bool = True
 ) -> tuple[str, dict]:
     """SEARCH_SQL and its parameters for tsqueries (as text) and an optional sphere."""
     sql = SEARCH_SQL.format(
         sphere="AND sphere_id = %(sphere)s" if sphere_id is not None else "",
         fts_sphere="AND fts.sphere_id = %(sphere)s" if sphere_id is not None else "",
     )
-    params = {"query": query, "rank": rank, "words": fold(" ".join(words)), "sphere": sphere_id,
-              "scanned": scanned, "ranked": RANKED, "body": body}  # fmt: skip
+    params = {"query": query, "rank": rank, "sphere": sphere_id, "scanned": scanned, "ranked": RANKED,
+              "body": body}  # fmt: skip
     return sql, params
 
 
@@ -387,18 +390,18 @@ def _candidates(cursor, words: list[str], queries: Queries, *, sphere_id: int | 
     of words (a prefix reads every word it starts), then as starts of words; when fewer than FEW guides have
     them, after them guides with all words but one, or failing that with any word, whole or as its start
     (`relaxed`: no guide has every word)."""
-    rows, facets = _find(cursor, _statement(words, queries.whole, rank=queries.whole, sphere_id=sphere_id))
+    rows, facets = _find(cursor, _statement(queries.whole, rank=queries.whole, sphere_id=sphere_id))
     if len(rows) < FEW and queries.partial and queries.whole != queries.strict:
         # Half-typed words are looked for in titles, synonyms and summaries only: as prefixes in the body's
         # index they read most of it (40 ms at 100 000 guides).
-        statement = _statement(words, queries.strict, rank=queries.strict, sphere_id=sphere_id, body=False)
+        statement = _statement(queries.strict, rank=queries.strict, sphere_id=sphere_id, body=False)
         prefixed, prefixed_facets = _find(cursor, statement)
         if len(prefixed) > len(rows):
             rows, facets = prefixed, prefixed_facets
     if len(rows) >= FEW or len(words) == 1:
         return rows, facets, False
     for wider in dict.fromkeys([queries.most, queries.any_whole, queries.loose]):
-        statement = _statement(words, wider, rank=queries.loose, sphere_id=sphere_id, scanned=WIDER_SCANNED)
+        statement = _statement(wider, rank=queries.loose, sphere_id=sphere_id, scanned=WIDER_SCANNED)
         wider_rows, wider_facets = _find(cursor, statement)
         if wider_rows:
             found = {row[0] for row in rows}

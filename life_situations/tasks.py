@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 @shared_task
-def guide_views_flush_task() -> int:
-    from life_situations.services import guide_views_flush
+def counters_flush_task() -> int:
+    from life_situations.services import counters_flush
 
-    return guide_views_flush()
+    return counters_flush()

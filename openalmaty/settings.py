@@ -238,8 +238,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.sync_calendar_task",
         "schedule": crontab(hour=3, minute=0, day_of_month=1),
     },
-    # Guide pages count views in Redis; this writes them to the guides (life_situations.services).
-    "flush-guide-views": {"task": "life_situations.tasks.guide_views_flush_task", "schedule": 60.0},
+    # Guide and search pages count views and searches in Redis; this writes them (life_situations.services).
+    "flush-catalogue-counters": {"task": "life_situations.tasks.counters_flush_task", "schedule": 60.0},
 }
 # An answered appeal the citizen does not react to is closed after this many days; a complaint is still
 # possible within the legal window afterwards.

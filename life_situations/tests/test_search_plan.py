@@ -37,7 +37,7 @@ def test_the_query_plan_uses_the_indexes_not_a_scan_of_every_guide():
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL random_page_cost = 1.1")  # SSD storage, as the private cluster is set
             queries = search._prepare(cursor, words)
-            sql, params = search._statement(words, queries.strict, rank=queries.strict, sphere_id=sphere_id)
+            sql, params = search._statement(queries.strict, rank=queries.strict, sphere_id=sphere_id)
             cursor.execute("EXPLAIN " + sql, params)
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
             transaction.set_rollback(True)
