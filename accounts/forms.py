@@ -12,7 +12,7 @@ from accounts.iin import normalize_iin
 from accounts.models import User
 from accounts.phone import normalize_phone
 from accounts.services import login_locked_until
-from openalmaty.ratelimit import client_ip, over_limit
+from openalmaty.ratelimit import Limit, client_ip, over_limit
 
 LOGIN_MAX_LENGTH = 254
 
@@ -28,7 +28,7 @@ class PhoneOrEmailFieldMixin:
         field.widget.attrs.update(maxlength=LOGIN_MAX_LENGTH, autocomplete="username", inputmode="email")
 
     def clean(self):
-        if self.request is not None and over_limit(f"login:{client_ip(self.request)}", limit=30, window_seconds=300):
+        if self.request is not None and over_limit(Limit(f"login:{client_ip(self.request)}", 30, 300)):
             raise ValidationError(gettext("Too many attempts from your network. Try again in a few minutes."))
         try:
             return super().clean()

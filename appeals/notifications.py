@@ -122,10 +122,11 @@ def send_notification(*, notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=NotificationStatus.PENDING)
+            .filter(pk=notification_id)  # by its key alone, not through the partial index (see route_appeal)
+            .order_by()
             .first()
         )
-        if notification is None:
+        if notification is None or notification.status != NotificationStatus.PENDING:
             return False
         try:
             if notification.channel == NotificationChannel.SMS:

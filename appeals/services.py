@@ -286,10 +286,14 @@ def route_appeal(*, appeal_id: int) -> bool:
         appeal = (
             Appeal.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("category", "parent__department")
-            .filter(pk=appeal_id, status=AppealStatus.REGISTERED)
+            # By its key alone, status checked below: given `status = 'registered'`, the planner read the partial
+            # index of waiting appeals instead, past every dead entry of the appeals routed since the last
+            # vacuum (45 ms a call at 50 appeals/s).
+            .filter(pk=appeal_id)
+            .order_by()
             .first()
         )
-        if appeal is None:
+        if appeal is None or appeal.status != AppealStatus.REGISTERED:
             return False  # routed already, withdrawn, or another worker holds the row
         today = timezone.localdate()
         assignee = None

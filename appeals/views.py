@@ -51,7 +51,7 @@ from appeals.services import (
     withdraw_appeal,
 )
 from openalmaty.i18n import content_language
-from openalmaty.ratelimit import client_ip, over_limit
+from openalmaty.ratelimit import Limit, client_ip, over_limit
 
 RECEIPT_MAX_AGE = 24 * 60 * 60  # the receipt link works for whoever filed the appeal, for a day
 receipt_signer = TimestampSigner(salt="appeals.receipt")
@@ -75,9 +75,8 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
     form = AppealForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if over_limit(f"appeal:{ip}", limit=settings.APPEAL_RATE_PER_MINUTE, window_seconds=60) or over_limit(
-            f"appeal-day:{ip}", limit=settings.APPEAL_RATE_PER_DAY, window_seconds=86400
-        ):
+        if over_limit(Limit(f"appeal:{ip}", settings.APPEAL_RATE_PER_MINUTE, 60),
+                      Limit(f"appeal-day:{ip}", settings.APPEAL_RATE_PER_DAY, 86400)):  # fmt: skip
             form.add_error(None, _("Too many appeals from your network in a short time. Try again in a minute."))
         else:
             data = form.cleaned_data
@@ -151,7 +150,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET if "number" in request.GET else None)
     appeal, not_found = None, False
     if form.is_bound and form.is_valid():
-        if over_limit(f"track:{client_ip(request)}", limit=30, window_seconds=60):
+        if over_limit(Limit(f"track:{client_ip(request)}", 30, 60)):
             form.add_error(None, _("Too many attempts. Try again in a minute."))
         else:
             appeal = appeal_for_tracking(number=form.cleaned_data["number"], code=form.cleaned_data["code"])

@@ -1,6 +1,5 @@
 """Writes of the catalogue: search gaps, "was this helpful?" and view counts."""
 
-import functools
 import logging
 
 import redis
@@ -9,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from life_situations.models import LifeSituation
+from openalmaty.redis_client import cache_redis
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +56,6 @@ SET searches = g.searches + EXCLUDED.searches,
 GAP_KINDS = ("search", "none", "opened")
 
 
-@functools.cache
-def _redis(url: str) -> redis.Redis:
-    # Short timeouts: when Redis is away, a page falls back to the database instead of waiting.
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-
 def _normalized(query: str) -> str:
     return " ".join(query.lower().split())[:200]
 
@@ -96,7 +90,7 @@ def _write(counts: dict[str, int]) -> int:
 
 def _count(*fields: str) -> None:
     try:
-        with _redis(settings.CACHE_URL).pipeline(transaction=True) as pipe:
+        with cache_redis().pipeline(transaction=True) as pipe:
             for field in fields:
                 pipe.hincrby(COUNTS_PENDING, field, 1)
             pipe.execute()
@@ -133,7 +127,7 @@ def counters_flush() -> int:
     between the commit and the delete would count a batch twice.
     Raises: redis.RedisError when Redis is unavailable (the counts wait there for the next run).
     """
-    client = _redis(settings.CACHE_URL)
+    client = cache_redis()
     lock = client.lock(COUNTS_LOCK, timeout=settings.CELERY_TASK_TIME_LIMIT * 2, blocking=False)
     if not lock.acquire():
         return 0

@@ -183,6 +183,32 @@ def test_the_form_limits_how_fast_one_address_files(client, citizen, reference, 
     assert "Слишком много обращений" in response.content.decode()
 
 
+def test_the_daily_limit_counts_as_well_and_opens_a_window_that_expires(client, citizen, reference, settings):
+    import redis
+
+    settings.APPEAL_RATE_PER_DAY = 1
+    client.force_login(citizen)
+
+    for _ in range(2):
+        response = client.post("/appeals/new/", form_data(contact_name=citizen.full_name))
+
+    assert Appeal.objects.count() == 1
+    assert "Слишком много обращений" in response.content.decode()
+    ttl = redis.Redis.from_url(settings.CACHE_URL).ttl("ratelimit:appeal-day:127.0.0.1")
+    assert 86000 < ttl <= 86400
+
+
+def test_with_redis_down_the_limit_is_skipped_and_the_appeal_accepted(client, citizen, reference, settings):
+    from conftest import _free_port
+
+    settings.CACHE_URL = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
+    client.force_login(citizen)
+
+    response = client.post("/appeals/new/", form_data(contact_name=citizen.full_name))
+
+    assert response.status_code == 302 and Appeal.objects.count() == 1
+
+
 def test_ask_a_question_about_a_guide_registers_an_information_request_with_the_guide(client, citizen, reference):
     from life_situations.loader import load_guides
 

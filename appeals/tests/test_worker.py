@@ -72,6 +72,27 @@ def test_a_task_delivered_twice_changes_nothing(celery_worker_process):
     assert appeal.events.filter(kind=EventKind.ROUTED).count() == 1
 
 
+def test_the_worker_keeps_routing_after_postgresql_dropped_its_connections(celery_worker_process):
+    # The worker keeps its database connection from task to task (CELERY_DB_REUSE_MAX); a connection that
+    # PostgreSQL dropped (a restart, a failover) must be noticed before the next task, not fail it.
+    from django.db import connection
+
+    load_reference_data()
+    first = register_appeal(channel="call_centre", text="Не горит светофор на перекрёстке",
+                            contact=Contact(name="Caller", phone="+77015556677"))  # fmt: skip
+    wait_for(lambda: Appeal.objects.get(pk=first.pk).status == AppealStatus.ROUTED)
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                          WHERE datname = current_database() AND pid <> pg_backend_pid()""")
+        assert cursor.fetchone()[0] >= 1  # the worker's connection was there, kept
+
+    # One after another, so that every worker process meets its dropped connection.
+    for n in range(4):
+        appeal = register_appeal(channel="call_centre", text=f"Яма на дороге у остановки № {n + 1}",
+                                 contact=Contact(name="Caller", phone="+77015556677"))  # fmt: skip
+        wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED, timeout=10)  # noqa: B023
+
+
 def test_with_redis_down_the_appeal_is_accepted_fast_and_routed_when_redis_is_back(throwaway_redis, tmp_path):
     """Registration never waits on the broker; the sweeper routes what waited once Redis returns."""
     from appeals.tasks import redispatch_waiting_appeals_task
