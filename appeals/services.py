@@ -88,18 +88,25 @@ class Contact:
 
 
 # --- Registration: the one door ----------------------------------------------------------------------------
+_NUMBER_SEQUENCES: set[str] = set()  # the per-year sequences this process has already used
+
+
 def _next_number(year: int) -> str:
     """OA-<year>-<6 digits> from a per-year PostgreSQL sequence: no race between web workers, no lock."""
     sequence = f"appeal_number_{int(year)}"
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if sequence in _NUMBER_SEQUENCES:  # one statement; the savepoint below only the first time
             cursor.execute("SELECT nextval(%s)", [sequence])
-            value = cursor.fetchone()[0]
-    except ProgrammingError:  # a year the migrations did not create a sequence for (after 2040)
-        with connection.cursor() as cursor:
+            return f"OA-{year}-{cursor.fetchone()[0]:06d}"
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT nextval(%s)", [sequence])
+                value = cursor.fetchone()[0]
+        except ProgrammingError:  # a year the migrations did not create a sequence for (after 2040)
             cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
             cursor.execute("SELECT nextval(%s)", [sequence])
             value = cursor.fetchone()[0]
+    transaction.on_commit(lambda: _NUMBER_SEQUENCES.add(sequence))  # a sequence created here may roll back
     return f"OA-{year}-{value:06d}"
 
 

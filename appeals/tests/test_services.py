@@ -44,6 +44,21 @@ def test_numbers_are_consecutive_and_unique(make_appeal):
     assert first.access_code != second.access_code
 
 
+def test_a_year_without_a_sequence_gets_one_and_a_rolled_back_one_is_made_again(reference):
+    from datetime import datetime
+
+    received = timezone.make_aware(datetime(2045, 3, 1, 10, 0))
+    contact = Contact(name="A", phone="+77011112233")
+    with transaction.atomic():  # the sequence for 2045 is created, then rolled back
+        register_appeal(channel="web", text="Обращение из будущего", contact=contact, received_at=received)
+        transaction.set_rollback(True)
+
+    first = register_appeal(channel="web", text="Обращение из будущего", contact=contact, received_at=received)
+    second = register_appeal(channel="web", text="Ещё одно из будущего", contact=contact, received_at=received)
+
+    assert (first.number, second.number) == ("OA-2045-000001", "OA-2045-000002")
+
+
 def test_an_appeal_nobody_can_answer_is_refused_by_the_database(make_appeal):
     appeal = make_appeal()
 
