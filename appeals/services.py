@@ -7,6 +7,7 @@ notifications it implies, and raises ValidationError (TransitionNotAllowed) or P
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -334,16 +335,24 @@ def route_appeal(*, appeal_id: int) -> bool:
     return True
 
 
-def redispatch_waiting(*, older_than: timedelta | None = None, limit: int = 500) -> int:
-    """The sweeper: route what has waited in REGISTERED longer than `older_than` (the broker was down)."""
+def redispatch_waiting(*, older_than: timedelta | None = None, batch: int = 500, budget_seconds: float = 10) -> int:
+    """The sweeper: route what has waited in REGISTERED longer than `older_than` (the broker was down).
+
+    Oldest first, in batches, until nothing waits or `budget_seconds` are spent (below beat's 15 s period):
+    one batch per run left a backlog of thousands to drain at 500 per 15 s, the newest waiting longest.
+    """
     if older_than is None:
         older_than = timedelta(seconds=settings.APPEAL_REDISPATCH_AFTER_SECONDS)
-    ids = list(
-        Appeal.objects.waiting_for_routing(older_than).order_by("received_at").values_list("pk", flat=True)[:limit]
-    )
-    routed = sum(route_appeal(appeal_id=pk) for pk in ids)
-    if ids:
-        logger.warning("sweeper: %s appeals waited for routing, %s routed now", len(ids), routed)
+    started, routed, seen = time.monotonic(), 0, 0
+    while time.monotonic() - started < budget_seconds:
+        waiting = Appeal.objects.waiting_for_routing(older_than).order_by("received_at")
+        ids = list(waiting.values_list("pk", flat=True)[:batch])
+        routed += sum(route_appeal(appeal_id=pk) for pk in ids)
+        seen += len(ids)
+        if len(ids) < batch:
+            break
+    if seen:
+        logger.warning("sweeper: %s appeals waited for routing, %s routed now", seen, routed)
     return routed
 
 

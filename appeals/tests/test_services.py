@@ -147,6 +147,17 @@ def test_the_sweeper_routes_only_what_waited_too_long(make_appeal):
     assert services.lost_appeals_count() == 0
 
 
+def test_one_sweep_drains_a_backlog_larger_than_its_batch_oldest_first(make_appeal):
+    appeals = [make_appeal() for _ in range(5)]
+    for minutes, appeal in enumerate(appeals, start=3):
+        Appeal.objects.filter(pk=appeal.pk).update(received_at=timezone.now() - timedelta(minutes=minutes))
+
+    assert services.redispatch_waiting(older_than=timedelta(seconds=30), batch=2) == 5
+    assert services.lost_appeals_count() == 0
+    routed_order = Appeal.objects.filter(pk__in=[a.pk for a in appeals]).order_by("routed_at", "pk")
+    assert [a.pk for a in routed_order] == [a.pk for a in reversed(appeals)]  # the longest waiting first
+
+
 def routed(make_appeal, **fields) -> Appeal:
     appeal = make_appeal(**fields)
     route_appeal(appeal_id=appeal.pk)
