@@ -13,6 +13,7 @@ import holidays
 from django.db import transaction
 
 from appeals.models import CalendarDay, CalendarDayKind
+from appeals.reference_cache import reference_data
 
 WORKING_WEEKENDS = {
     date(2022, 3, 5): "Government decree (2022)",
@@ -83,11 +84,11 @@ def sync_calendar(*, years: range, model=CalendarDay) -> int:
 
 
 class WorkingCalendar:
-    """Answers working-day questions for a span of dates with one query."""
+    """Answers working-day questions for a span of dates, from the process's reference snapshot."""
 
     def __init__(self, start: date, end: date) -> None:
         self.start, self.end = start, end
-        self.exceptions = dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+        self.exceptions = reference_data().calendar  # every exception; the span only guards against runaway loops
 
     @classmethod
     def around(cls, day: date, *, days_ahead: int = 120) -> "WorkingCalendar":

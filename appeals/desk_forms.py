@@ -8,24 +8,10 @@ from accounts.iin import normalize_iin
 from accounts.models import User
 from accounts.phone import normalize_phone
 from appeals.desk import operators
-from appeals.forms import PUBLIC_KINDS, MultipleFileField
-from appeals.models import AppealKind, Category, District, Language, VisitKind
+from appeals.forms import PUBLIC_KINDS, MultipleFileField, category_field, district_field
+from appeals.models import AppealKind, Language, VisitKind
 from appeals.uploads import ALLOWED_DESCRIPTION, MAX_FILES, validate_uploads
 from life_situations.models import LifeSituation
-
-
-def _grouped_categories(field, empty_label) -> list:
-    groups: dict[str, list] = {}
-    for category in field.queryset:
-        groups.setdefault(category.sphere.name, []).append((category.pk, category.name))
-    return [("", empty_label), *groups.items()]
-
-
-class CategoryChoiceMixin:
-    def _group_categories(self, empty_label) -> None:
-        field = self.fields["category"]
-        field.choices = lambda: _grouped_categories(field, empty_label)
-        field.widget.attrs["data-filter"] = ""  # desk.js: a choice with search
 
 
 class CitizenForm(forms.Form):
@@ -57,14 +43,13 @@ class VisitStartForm(forms.Form):
         return normalize_phone(phone) if phone.strip() else ""
 
 
-class DeskAppealForm(CategoryChoiceMixin, forms.Form):
+FILTERED = {"data-filter": ""}  # desk.js: a choice with search
+
+
+class DeskAppealForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of appeal"), choices=PUBLIC_KINDS, initial=AppealKind.APPLICATION)
-    category = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Category.objects.filter(is_active=True).select_related("sphere"), required=False
-    )
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Not sure")
-    )
+    category = category_field(_("Not sure — the triage desk will decide"), widget=forms.Select(attrs=FILTERED))
+    district = district_field(widget=forms.Select(attrs=FILTERED))
     address = forms.CharField(label=_("Address or place"), max_length=300, required=False)
     text = forms.CharField(label=_("What the citizen asks"), min_length=10, max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
@@ -78,27 +63,16 @@ class DeskAppealForm(CategoryChoiceMixin, forms.Form):
     guide = forms.ModelChoiceField(queryset=LifeSituation.objects.filter(is_published=True), to_field_name="slug",
                                    required=False, widget=forms.HiddenInput)  # fmt: skip
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._group_categories(_("Not sure — the triage desk will decide"))
-        self.fields["district"].widget.attrs["data-filter"] = ""
-
     def clean_attachments(self) -> list:
         return validate_uploads(self.cleaned_data.get("attachments") or [])
 
 
-class ConsultationForm(CategoryChoiceMixin, forms.Form):
-    category = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Category.objects.filter(is_active=True).select_related("sphere"), required=False
-    )
+class ConsultationForm(forms.Form):
+    category = category_field(_("Choose the topic"), widget=forms.Select(attrs=FILTERED))
     guide = forms.ModelChoiceField(queryset=LifeSituation.objects.filter(is_published=True), to_field_name="slug",
                                    required=False, label=_("Guide used"), widget=forms.HiddenInput)  # fmt: skip
     question = forms.CharField(label=_("The question, in short"), max_length=2000, required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._group_categories(_("Choose the topic"))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from appeals.models import AppealKind, Category, District, Language
+from appeals.models import AppealKind, Language
+from appeals.reference_cache import ReferenceData, reference_data
 from appeals.uploads import ALLOWED_DESCRIPTION, MAX_FILES, validate_uploads
 from life_situations.models import LifeSituation
 
@@ -30,16 +31,54 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+class ReferenceChoiceField(forms.ChoiceField):
+    """A choice among reference rows (topics, districts) from the process's snapshot: shown and checked without
+    a query. `rows(reference)` lists the instances offered; `group(instance)` names their group, if any.
+    The cleaned value is the instance, as with a ModelChoiceField."""
+
+    def __init__(self, *, rows, group=None, empty_label="", **kwargs) -> None:
+        self.rows, self.group, self.empty_label = rows, group, empty_label
+        super().__init__(choices=self._current_choices, **kwargs)  # a callable: built only to be shown
+
+    def _current_choices(self) -> list:
+        rows = self.rows(reference_data())
+        if self.group is None:
+            return [("", self.empty_label), *((row.pk, str(row)) for row in rows)]
+        groups: dict[str, list] = {}
+        for row in rows:
+            groups.setdefault(self.group(row), []).append((row.pk, str(row)))
+        return [("", self.empty_label), *groups.items()]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = next((row for row in self.rows(reference_data()) if str(row.pk) == str(value).strip()), None)
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # `required` only: to_python has checked the choice
+
+
+def category_field(empty_label, **kwargs) -> ReferenceChoiceField:
+    """The active topics, grouped by sphere, in the active language."""
+    return ReferenceChoiceField(label=_("Topic"), rows=ReferenceData.active_categories,
+                                group=lambda category: category.sphere.name, empty_label=empty_label, required=False,
+                                **kwargs)  # fmt: skip
+
+
+def district_field(**kwargs) -> ReferenceChoiceField:
+    return ReferenceChoiceField(label=_("District"), rows=lambda reference: reference.districts.values(),
+                                empty_label=_("Not sure"), required=False, **kwargs)  # fmt: skip
+
+
 class AppealForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What kind of appeal is it?"), choices=PUBLIC_KINDS, initial=AppealKind.APPLICATION
     )
-    category = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Category.objects.filter(is_active=True).select_related("sphere"), required=False
-    )
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Not sure")
-    )
+    category = category_field(_("I don't know — the triage desk will decide"))
+    district = district_field()
     address = forms.CharField(
         label=_("Address or place"),
         max_length=300,
@@ -78,18 +117,6 @@ class AppealForm(forms.Form):
     )  # the guide opened from the suggestions, or the one the question is about; fmt: skip
     # A field people never see; bots that fill every field give themselves away.
     website = forms.CharField(required=False, label=_("Leave this empty"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # A callable: the grouped list is built only when the form is shown, not when a POST is validated.
-        self.fields["category"].choices = self._grouped_categories
-
-    def _grouped_categories(self) -> list:
-        """Topics grouped by sphere, in the active language."""
-        groups: dict[str, list] = {}
-        for category in self.fields["category"].queryset:
-            groups.setdefault(category.sphere.name, []).append((category.pk, category.name))
-        return [("", _("I don't know — the triage desk will decide")), *groups.items()]
 
     def clean_attachments(self) -> list:
         return validate_uploads(self.cleaned_data.get("attachments") or [])

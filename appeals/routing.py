@@ -10,9 +10,8 @@ A department that no longer exists hands over to its successor (departments are 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from appeals.models import Appeal, Department, DepartmentKind, RoutingRule
+from appeals.reference_cache import ReferenceData, reference_data
 from life_situations.search import fold  # Kazakh letters folded to what people type on a Russian keyboard
 
 
@@ -28,12 +27,19 @@ def keywords_match(keywords: str, text: str) -> bool:
     return not words or any(word in text for word in words)
 
 
-def rule_matches(rule: RoutingRule, appeal: Appeal) -> bool:
-    """Whether `rule` applies to `appeal` (priority aside): its category, district and keywords fit."""
+def folded_text(appeal: Appeal) -> str:
+    return fold(f"{appeal.text} {appeal.address}")
+
+
+def rule_matches(rule: RoutingRule, appeal: Appeal, text: str | None = None) -> bool:
+    """Whether `rule` applies to `appeal` (priority aside): its category, district and keywords fit.
+
+    `text`: the appeal's folded_text, when the caller tries many rules.
+    """
     return (
         rule.category_id in (None, appeal.category_id)
         and rule.district_id in (None, appeal.district_id)
-        and keywords_match(rule.keywords, fold(f"{appeal.text} {appeal.address}"))
+        and keywords_match(rule.keywords, folded_text(appeal) if text is None else text)
     )
 
 
@@ -48,36 +54,24 @@ def current_department(department: Department, day: date) -> Department:
     return department
 
 
-def district_akimat(appeal: Appeal, day: date) -> Department | None:
+def district_akimat(reference: ReferenceData, appeal: Appeal, day: date) -> Department | None:
     if appeal.district_id is None:
         return None
-    return (
-        Department.objects.valid_on(day)
-        .filter(kind=DepartmentKind.DISTRICT_AKIMAT, district_id=appeal.district_id)
-        .first()
-    )
-
-
-def triage_desk() -> Department:
-    return Department.objects.get(kind=DepartmentKind.TRIAGE, valid_to__isnull=True)
+    akimats = reference.departments_valid_on(day, kind=DepartmentKind.DISTRICT_AKIMAT, district_id=appeal.district_id)
+    return akimats[0] if akimats else None
 
 
 def choose_department(appeal: Appeal, *, day: date) -> RoutingDecision:
-    rules = (
-        RoutingRule.objects.filter(is_active=True)
-        .filter(Q(category__isnull=True) | Q(category_id=appeal.category_id))
-        .select_related("department__successor")
-        .order_by("priority", "id")
-    )
-    for rule in rules:
-        if not rule_matches(rule, appeal):
-            continue
-        akimat = district_akimat(appeal, day) if rule.route_to_district_akimat else None
-        return RoutingDecision(akimat or current_department(rule.department, day), f"rule: {rule.name}", rule)
-    category = appeal.category
+    """Rules, topics and departments come from the process's reference snapshot: no query per appeal."""
+    reference, text = reference_data(), folded_text(appeal)
+    for rule in reference.rules:
+        if rule_matches(rule, appeal, text):
+            akimat = district_akimat(reference, appeal, day) if rule.route_to_district_akimat else None
+            return RoutingDecision(akimat or current_department(rule.department, day), f"rule: {rule.name}", rule)
+    category = reference.categories.get(appeal.category_id)
     if category is not None and category.default_department_id:
-        akimat = district_akimat(appeal, day) if category.local_to_district else None
+        akimat = district_akimat(reference, appeal, day) if category.local_to_district else None
         if akimat:
             return RoutingDecision(akimat, "topic handled by the district akimat")
         return RoutingDecision(current_department(category.default_department, day), "topic's department")
-    return RoutingDecision(triage_desk(), "no rule matched: triage desk")
+    return RoutingDecision(reference.triage_desk(), "no rule matched: triage desk")

@@ -127,3 +127,26 @@ def test_with_redis_down_the_appeal_is_accepted_fast_and_routed_when_redis_is_ba
         assert Appeal.objects.get(pk=appeal.pk).department.code == "ecology"
     finally:
         stop_worker(worker)
+
+
+def test_a_rule_added_while_the_worker_runs_routes_its_next_appeal(celery_worker_process):
+    # The worker keeps the routing rules in memory (appeals.reference_cache); an editor's change must reach it
+    # with the next appeal, not after a restart.
+    from appeals.models import Department, RoutingRule
+
+    load_reference_data()
+    parks = Category.objects.get(code="parks")
+
+    def routed_to(text: str) -> str:
+        appeal = register_appeal(channel="web", text=text, category=parks,
+                                 contact=Contact(name="Айгерим", phone="+77015556677"))  # fmt: skip
+        wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED)
+        return Appeal.objects.get(pk=appeal.pk).department.code
+
+    assert routed_to("В сквере сухие деревья") == "public-spaces"  # the worker has its snapshot now
+    rule = RoutingRule.objects.create(name="trees to health", priority=1, category=parks, keywords="деревья",
+                                      department=Department.objects.get(code="health"))  # fmt: skip
+    assert routed_to("В сквере ещё сухие деревья") == "health"
+    rule.is_active = False
+    rule.save()
+    assert routed_to("В сквере опять сухие деревья") == "public-spaces"
