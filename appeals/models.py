@@ -357,7 +357,7 @@ class AppealQuerySet(models.QuerySet):
 
 class Appeal(TimeStampedModel):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=20, editable=False)  # unique: a constraint, see Meta
     access_code = models.CharField(_("access code"), max_length=16, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=AppealKind, default=AppealKind.APPLICATION)
     legal_basis = models.CharField(_("legal basis"), max_length=255)
@@ -474,6 +474,9 @@ class Appeal(TimeStampedModel):
             models.CheckConstraint(condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=AppealKind.values), name="appeal_kind_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="appeal_channel_valid"),
+            # A constraint rather than unique=True, which on PostgreSQL adds a second, pattern-ops index that no
+            # query here uses (numbers are looked up whole) and that every insert and routing update maintains.
+            models.UniqueConstraint(fields=["number"], name="appeals_appeal_number_key"),
             models.CheckConstraint(condition=Q(number__regex=r"^OA-[0-9]{4}-[0-9]{6,}$"), name="appeal_number_format"),
             models.CheckConstraint(
                 condition=Q(status__in=ANSWERED_STATUSES, outcome__in=Outcome.values, answered_at__isnull=False)

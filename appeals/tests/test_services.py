@@ -42,6 +42,8 @@ def test_numbers_are_consecutive_and_unique(make_appeal):
     a, b = int(first.number.rsplit("-", 1)[1]), int(second.number.rsplit("-", 1)[1])
     assert b == a + 1
     assert first.access_code != second.access_code
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses a second one
+        Appeal.objects.filter(pk=second.pk).update(number=first.number)
 
 
 def test_a_year_without_a_sequence_gets_one_and_a_rolled_back_one_is_made_again(reference):
