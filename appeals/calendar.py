@@ -86,13 +86,15 @@ def sync_calendar(*, years: range, model=CalendarDay) -> int:
 class WorkingCalendar:
     """Answers working-day questions for a span of dates, from the process's reference snapshot."""
 
-    def __init__(self, start: date, end: date) -> None:
+    def __init__(self, start: date, end: date, exceptions: dict[date, str] | None = None) -> None:
+        """`exceptions`: a reference snapshot's calendar, when the caller has one already."""
         self.start, self.end = start, end
-        self.exceptions = reference_data().calendar  # every exception; the span only guards against runaway loops
+        # Every exception; the span only guards against runaway loops.
+        self.exceptions = reference_data().calendar if exceptions is None else exceptions
 
     @classmethod
-    def around(cls, day: date, *, days_ahead: int = 120) -> "WorkingCalendar":
-        return cls(day - timedelta(days=7), day + timedelta(days=days_ahead))
+    def around(cls, day: date, *, days_ahead: int = 120, exceptions=None) -> "WorkingCalendar":
+        return cls(day - timedelta(days=7), day + timedelta(days=days_ahead), exceptions)
 
     def is_working_day(self, day: date) -> bool:
         if not self.start <= day <= self.end:

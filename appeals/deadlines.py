@@ -18,11 +18,14 @@ class Deadlines:
     redirect_due_date: date
 
 
-def compute_deadlines(*, clock: AppealClock, received_at: datetime) -> Deadlines:
-    """An appeal received on a day off is registered on the next working day; its clocks run from there."""
+def compute_deadlines(*, clock: AppealClock, received_at: datetime, exceptions=None) -> Deadlines:
+    """An appeal received on a day off is registered on the next working day; its clocks run from there.
+
+    `exceptions`: the calendar of the reference snapshot the clock came from, if the caller holds one.
+    """
     received_on = timezone.localdate(received_at)
     horizon = clock.answer_days * (1 if clock.answer_day_type == DayType.CALENDAR else 3) + 60
-    calendar = WorkingCalendar.around(received_on, days_ahead=horizon)
+    calendar = WorkingCalendar.around(received_on, days_ahead=horizon, exceptions=exceptions)
     registered_on = calendar.next_working_day(received_on)
     if clock.answer_day_type == DayType.WORKING:
         due = calendar.add_working_days(registered_on, clock.answer_days)

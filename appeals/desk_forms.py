@@ -8,7 +8,7 @@ from accounts.iin import normalize_iin
 from accounts.models import User
 from accounts.phone import normalize_phone
 from appeals.desk import operators
-from appeals.forms import PUBLIC_KINDS, MultipleFileField, category_field, district_field
+from appeals.forms import PUBLIC_KINDS, MultipleFileField, ReferenceForm, category_field, district_field
 from appeals.models import AppealKind, Language, VisitKind
 from appeals.uploads import ALLOWED_DESCRIPTION, MAX_FILES, validate_uploads
 from life_situations.models import LifeSituation
@@ -46,7 +46,7 @@ class VisitStartForm(forms.Form):
 FILTERED = {"data-filter": ""}  # desk.js: a choice with search
 
 
-class DeskAppealForm(forms.Form):
+class DeskAppealForm(ReferenceForm):
     kind = forms.ChoiceField(label=_("Kind of appeal"), choices=PUBLIC_KINDS, initial=AppealKind.APPLICATION)
     category = category_field(_("Not sure — the triage desk will decide"), widget=forms.Select(attrs=FILTERED))
     district = district_field(widget=forms.Select(attrs=FILTERED))
@@ -67,7 +67,7 @@ class DeskAppealForm(forms.Form):
         return validate_uploads(self.cleaned_data.get("attachments") or [])
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(ReferenceForm):
     category = category_field(_("Choose the topic"), widget=forms.Select(attrs=FILTERED))
     guide = forms.ModelChoiceField(queryset=LifeSituation.objects.filter(is_published=True), to_field_name="slug",
                                    required=False, label=_("Guide used"), widget=forms.HiddenInput)  # fmt: skip

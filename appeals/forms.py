@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +38,14 @@ class ReferenceChoiceField(forms.ChoiceField):
     a query. `rows(reference)` lists the instances offered; `group(instance)` names their group, if any.
     The cleaned value is the instance, as with a ModelChoiceField."""
 
+    snapshot = staticmethod(reference_data)  # ReferenceForm gives its fields one snapshot between them
+
     def __init__(self, *, rows, group=None, empty_label="", **kwargs) -> None:
         self.rows, self.group, self.empty_label = rows, group, empty_label
         super().__init__(choices=self._current_choices, **kwargs)  # a callable: built only to be shown
 
     def _current_choices(self) -> list:
-        rows = self.rows(reference_data())
+        rows = self.rows(self.snapshot())
         if self.group is None:
             return [("", self.empty_label), *((row.pk, str(row)) for row in rows)]
         groups: dict[str, list] = {}
@@ -52,13 +56,25 @@ class ReferenceChoiceField(forms.ChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        row = next((row for row in self.rows(reference_data()) if str(row.pk) == str(value).strip()), None)
+        row = next((row for row in self.rows(self.snapshot()) if str(row.pk) == str(value).strip()), None)
         if row is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
         return row
 
     def validate(self, value) -> None:
         forms.Field.validate(self, value)  # `required` only: to_python has checked the choice
+
+
+class ReferenceForm(forms.Form):
+    """A form whose ReferenceChoiceFields share one snapshot: one version check for the form, not one a field."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        snapshot = functools.cache(reference_data)
+        for field in self.fields.values():  # this form's own copies of the fields
+            if isinstance(field, ReferenceChoiceField):
+                field.snapshot = snapshot
+                field.choices = field._current_choices  # the copy's, not the declared field's
 
 
 def category_field(empty_label, **kwargs) -> ReferenceChoiceField:
@@ -73,7 +89,7 @@ def district_field(**kwargs) -> ReferenceChoiceField:
                                 empty_label=_("Not sure"), required=False, **kwargs)  # fmt: skip
 
 
-class AppealForm(forms.Form):
+class AppealForm(ReferenceForm):
     kind = forms.ChoiceField(
         label=_("What kind of appeal is it?"), choices=PUBLIC_KINDS, initial=AppealKind.APPLICATION
     )

@@ -168,9 +168,10 @@ def register_appeal(
         raise ValidationError(_("An appeal needs a way to reach its author: a phone or an email."), code="anonymous")
     if citizen is None:
         citizen = account_for_contact(contact)
-    clock = reference_data().clocks[kind]
+    reference = reference_data()  # one snapshot for the clock and the calendar
+    clock = reference.clocks[kind]
     received_at = received_at or timezone.now()
-    deadlines = compute_deadlines(clock=clock, received_at=received_at)
+    deadlines = compute_deadlines(clock=clock, received_at=received_at, exceptions=reference.calendar)
     appeal = Appeal(
         number=_next_number(timezone.localdate(received_at).year),
         access_code=_access_code(),

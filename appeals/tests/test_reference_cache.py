@@ -57,6 +57,17 @@ def test_rows_of_a_rolled_back_transaction_never_come_back(reference):
     assert "ghost" not in codes
 
 
+def test_a_form_checks_topic_and_district_with_one_query(reference, django_assert_num_queries):
+    data = {"kind": "application", "category": Category.objects.get(code="courtyard").pk,
+            "district": District.objects.get(code="auezov").pk, "text": "Во дворе нет освещения уже месяц.",
+            "contact_name": "Ержан", "language": "ru", "consent": "on"}  # fmt: skip
+    reference_data()
+    with django_assert_num_queries(1):  # the version, once for both fields
+        form = AppealForm(data)
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["district"].code == "auezov"
+
+
 def test_a_topic_switched_off_is_refused_by_the_form_at_once(reference):
     category = Category.objects.get(code="courtyard")
     data = {"kind": "application", "category": category.pk, "district": District.objects.get(code="auezov").pk,
