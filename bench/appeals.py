@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.harness import ROOT, celery, free_port, gunicorn, machine, now, percentiles
+from bench.harness import ROOT, StallMeter, celery, free_port, gunicorn, machine, now, percentiles
 
 MILLION = 1_000_000
 BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
@@ -144,13 +144,14 @@ def bench_register(database_url: str, data: str) -> dict[str, dict]:
         client = FormClient(base)
         for _ in range(30):
             client.register()
-        since = timezone.now()
+        since, stalls = timezone.now(), StallMeter()
         samples = []
         for _ in range(600):
             status, ms = client.register()
             assert status == 302, status
             samples.append(ms)
             time.sleep(0.01)  # a steady stream, not a burst: routing latency is measured per appeal
+        stalls = stalls.summary()
         time.sleep(2)
         latencies = _route_latencies(since)
     results["appeal.register"] = {
@@ -162,11 +163,13 @@ def bench_register(database_url: str, data: str) -> dict[str, dict]:
         ),
         **percentiles(samples),
         "target": "p95 ≤ 15 ms",
+        "note": stalls,
     }
     results["appeal.route_latency"] = {
         **_base("commit → ROUTED by the Celery worker (routing event time − appeal row time)", "ms", data),
         **percentiles([float(x) for x in latencies]),
         "target": "p95 ≤ 50 ms",
+        "note": stalls,
     }
     return results
 
@@ -200,11 +203,12 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         script = Path(tempfile.mkdtemp()) / "post.lua"
         script.write_text(WRK_SCRIPT.replace("{cookie}", cookie).replace("{base}", base).replace("{body}", body + "+"))
-        before = Appeal.objects.count()
+        before, stalls = Appeal.objects.count(), StallMeter()
         output = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
+        stalls = stalls.summary()
         time.sleep(1)
         registered = Appeal.objects.count() - before
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -223,7 +227,7 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
             "errors": int(errors.group(1)) if errors else 0,
             "note": f"{registered} appeals registered in {seconds} s, "
             f"{int(errors.group(1)) if errors else 0} failed requests; wrk, PostgreSQL, Redis and the Celery "
-            "worker (routing every appeal) share the same 2 cores",
+            f"worker (routing every appeal) share the same 2 cores; {stalls}",
         }
     }
 

@@ -30,6 +30,33 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {round(mem_kib / 1024 / 1024)} GiB"
 
 
+class StallMeter:
+    """Share of a stretch of time in which every task waited for the disk or some task waited for a CPU
+    (Linux pressure stall information). The machine is shared: a tail measured while the host's disk stalls
+    says more about the host than about the portal, so the reports carry these figures beside it."""
+
+    def __init__(self) -> None:
+        self.started, self.io, self.cpu = time.monotonic(), self._total("io", "full"), self._total("cpu", "some")
+
+    @staticmethod
+    def _total(resource: str, kind: str) -> int | None:
+        try:
+            lines = Path(f"/proc/pressure/{resource}").read_text().splitlines()
+        except OSError:
+            return None
+        line = next(line for line in lines if line.startswith(kind))
+        return int(line.rsplit("total=", 1)[1])  # microseconds
+
+    def summary(self) -> str:
+        elapsed_us = (time.monotonic() - self.started) * 1e6
+        io, cpu = self._total("io", "full"), self._total("cpu", "some")
+        if None in (io, cpu, self.io, self.cpu):
+            return "stall figures not available on this machine"
+        disk, cpu_wait = 100 * (io - self.io) / elapsed_us, 100 * (cpu - self.cpu) / elapsed_us
+        return (f"during the run every task waited for the disk {disk:.0f} % of the time and some task waited "
+                f"for a CPU {cpu_wait:.0f} % (Linux PSI)")  # fmt: skip
+
+
 def now() -> str:
     return datetime.now(ZoneInfo("Asia/Almaty")).isoformat(timespec="seconds")
 
