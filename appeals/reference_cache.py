@@ -4,8 +4,8 @@ rules, the law's clocks and the working-day calendar.
 Every appeal reads them — the form checks its topic and district, registration its clock and the calendar,
 routing the rules and departments — and they change a few times a year. Each process keeps one snapshot
 with the version it was read at; a use costs one indexed read of the current version (migration 0012: a
-trigger on every reference table stamps each change in its own transaction). The stamp is transactional,
-so nobody sees a version before its rows, and a test's rolled-back rows never come back from a snapshot.
+trigger on every reference table stamps each change inside the transaction that makes it). The stamp is
+transactional, so nobody sees a version before its rows, and rolled-back rows never come back from a snapshot.
 
 The snapshot's model instances are shared by every request of the process: read them, never change them.
 """
