@@ -3,7 +3,6 @@
 import time
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +11,7 @@ from conftest import _free_port
 from life_situations.loader import load_guides
 from life_situations.models import LifeSituation, SearchGap
 from life_situations.services import COUNTS_FLUSHING, COUNTS_PENDING, counters_flush, guide_view_count
+from openalmaty.redis_client import cache_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_batch_left_by_a_failed_flush_is_written_by_the_next_one(catalogue):
     guide_id = LifeSituation.objects.get(slug="passport").pk
     guide_view_count(guide_id=guide_id)
     # A flush that renamed the batch and died before writing it leaves it under COUNTS_FLUSHING.
-    redis.Redis.from_url(settings.CACHE_URL).rename(COUNTS_PENDING, COUNTS_FLUSHING)
+    cache_redis().rename(COUNTS_PENDING, COUNTS_FLUSHING)
     guide_view_count(guide_id=guide_id, from_appeal_form=True)  # meanwhile, a new batch starts
 
     counters_flush()
