@@ -117,6 +117,10 @@ class Department(TranslatedNameMixin, models.Model):
             ),
         ]
 
+    def exists_on(self, day) -> bool:
+        """In Python what DepartmentQuerySet.valid_on says in SQL."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
 
 class MemberRole(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist")

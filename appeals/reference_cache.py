@@ -36,9 +36,7 @@ class ReferenceData:
         return [
             department
             for department in self.departments.values()
-            if department.valid_from <= day
-            and (department.valid_to is None or department.valid_to >= day)
-            and all(getattr(department, name) == value for name, value in fields.items())
+            if department.exists_on(day) and all(getattr(department, name) == value for name, value in fields.items())
         ]
 
     def triage_desk(self) -> Department:
