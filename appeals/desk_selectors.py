@@ -50,6 +50,7 @@ def _phone_prefixes(digits: str) -> list[str]:
 
 # Each ORDER BY … USING ~<~ follows the pattern-operator index itself: the default collation's order would make
 # PostgreSQL fetch and sort every match of a short prefix (thousands of rows) to return eight.
+# The phone prefix uses the pattern index that unique=True on User.phone makes (appeals 0014).
 _PREFIX_SQL = {
     "phone": "SELECT id FROM accounts_user WHERE is_active AND phone LIKE %s ORDER BY phone USING ~<~ LIMIT %s",
     "iin": "SELECT id FROM accounts_user WHERE is_active AND iin <> '' AND iin LIKE %s ORDER BY iin USING ~<~ LIMIT %s",
