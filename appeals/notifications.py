@@ -151,6 +151,13 @@ def send_notification(*, notification_id: int) -> bool:
         return True
 
 
+def stuck_notifications_count(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Messages still PENDING long after they were recorded: the notifier is down or a gateway keeps failing
+    (beat re-sends what waits over a minute, so five minutes is several missed chances)."""
+    cutoff = timezone.now() - older_than
+    return Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff).count()
+
+
 def resend_pending(*, older_than_seconds: int = 60, limit: int = 500) -> int:
     """Beat: send what is still PENDING (its task was lost, or the provider failed earlier)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)

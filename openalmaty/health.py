@@ -67,18 +67,24 @@ def check_celery_worker() -> Check:
 
 
 def appeals_waiting() -> dict:
-    """Accepted appeals still REGISTERED two minutes after commit: what "lost" means operationally.
+    """Accepted appeals still REGISTERED two minutes after commit (what "lost" means operationally) and
+    messages still unsent after five (the notifier or a gateway is down).
 
     Reported beside the checks, not as one of them: a backlog is an alert for people, not a reason for
     the load balancer to take a healthy web host out of service.
     """
+    from appeals.notifications import stuck_notifications_count
     from appeals.services import lost_appeals_count
 
     try:
-        count = lost_appeals_count()
+        lost, stuck = lost_appeals_count(), stuck_notifications_count()
     except Exception as exc:
         return {"status": "unknown", "error": type(exc).__name__}
-    return {"status": "ok" if count == 0 else "alert", "registered_over_2_min": count}
+    return {
+        "status": "ok" if lost == stuck == 0 else "alert",
+        "registered_over_2_min": lost,
+        "notifications_pending_over_5_min": stuck,
+    }
 
 
 def system_health() -> dict:

@@ -56,3 +56,18 @@ def test_email_goes_through_the_configured_mailer(make_appeal, settings, tmp_pat
     message = email_parser.message_from_string(path.read_text().split("\n---")[0])
     assert message["To"] == "a@example.kz"
     assert appeal.number in message.get_payload(decode=True).decode()
+
+
+def test_healthz_counts_messages_that_nobody_sent_for_five_minutes(make_appeal, client, sms_outbox):
+    from appeals.notifications import stuck_notifications_count
+
+    old, fresh = (Notification.objects.get(appeal=make_appeal()) for _ in range(2))
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert stuck_notifications_count() == 1
+
+    appeals = client.get("/healthz").json()["appeals"]
+    assert appeals["notifications_pending_over_5_min"] == 1 and appeals["status"] == "alert"
+
+    assert send_notification(notification_id=old.pk) is True
+    assert stuck_notifications_count() == 0
+    assert fresh.status == NotificationStatus.PENDING  # young ones are not an alert
