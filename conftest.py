@@ -128,7 +128,23 @@ def celery_broker(url: str) -> Iterator[None]:
         reset()
 
 
-def start_worker(*, database_url: str, broker_url: str, log_path: Path, env: dict | None = None) -> WorkerProcess:
+# The two workers of the Procfile: the router takes the default queue (routing, beat's sweeps), the notifier the
+# messages, which wait on gateways. The tests' shared worker takes both queues.
+ROUTER = {"queues": "celery", "pool": "prefork", "concurrency": 1}
+NOTIFIER = {"queues": "notifications", "pool": "threads", "concurrency": 4}
+QUEUES = ("celery", "notifications")
+
+
+def start_worker(
+    *,
+    database_url: str,
+    broker_url: str,
+    log_path: Path,
+    env: dict | None = None,
+    queues: str = ",".join(QUEUES),
+    pool: str = "prefork",
+    concurrency: int = 1,
+) -> WorkerProcess:
     """Start a `celery worker` subprocess on `broker_url` and wait until it answers a ping."""
     from openalmaty.celery import app
 
@@ -137,8 +153,8 @@ def start_worker(*, database_url: str, broker_url: str, log_path: Path, env: dic
            **(env or {})}  # fmt: skip
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "openalmaty", "worker", "--pool", "prefork",
-             "--concurrency", "1", "--without-gossip", "--without-mingle", "--hostname", hostname,
+            [sys.executable, "-m", "celery", "-A", "openalmaty", "worker", "--queues", queues, "--pool", pool,
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--hostname", hostname,
              "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -200,7 +216,7 @@ def wait_until_idle(worker: WorkerProcess, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         active = (app.control.inspect([worker.hostname], timeout=0.5).active() or {}).get(worker.hostname, [])
-        if queue.llen("celery") == 0 and not active:
+        if not any(queue.llen(name) for name in QUEUES) and not active:
             return
         time.sleep(0.1)
 

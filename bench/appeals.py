@@ -2,7 +2,7 @@
 throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
-appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
+appeal.register_throughput_web, appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
 """
 
 import http.client
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.harness import ROOT, StallMeter, celery, free_port, gunicorn, machine, now, percentiles
+from bench.harness import ROOT, CpuMeter, StallMeter, celery, free_port, gunicorn, machine, now, percentiles
 
 MILLION = 1_000_000
 BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
@@ -187,32 +187,43 @@ end
 """
 
 
-def bench_throughput(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
-    """wrk (C, 1 thread) posts the real form through gunicorn with 4 sync workers: appeals per second."""
+def _wrk_burst(base: str, *, connections: int, seconds: int) -> dict:
+    """wrk (C, 1 thread) posts the real form as fast as `connections` connections allow, for `seconds`."""
     from urllib.parse import urlencode
 
     from appeals.models import Appeal
 
-    with celery(database_url), gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
-        client = FormClient(base)
-        body = urlencode({
-            "csrfmiddlewaretoken": client.token, "kind": "report", "category": client.categories[0],
-            "district": client.districts[0], "address": "пр. Абая, 10", "contact_name": "wrk", "language": "ru",
-            "consent": "on", "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
-        })  # fmt: skip
-        cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-        script = Path(tempfile.mkdtemp()) / "post.lua"
-        script.write_text(WRK_SCRIPT.replace("{cookie}", cookie).replace("{base}", base).replace("{body}", body + "+"))
-        before, stalls = Appeal.objects.count(), StallMeter()
-        output = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        stalls = stalls.summary()
-        time.sleep(1)
-        registered = Appeal.objects.count() - before
+    client = FormClient(base)
+    body = urlencode({
+        "csrfmiddlewaretoken": client.token, "kind": "report", "category": client.categories[0],
+        "district": client.districts[0], "address": "пр. Абая, 10", "contact_name": "wrk", "language": "ru",
+        "consent": "on", "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
+    })  # fmt: skip
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    script = Path(tempfile.mkdtemp()) / "post.lua"
+    script.write_text(WRK_SCRIPT.replace("{cookie}", cookie).replace("{base}", base).replace("{body}", body + "+"))
+    before, stalls, cpu = Appeal.objects.count(), StallMeter(), CpuMeter()
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    stalls = stalls.summary()
+    time.sleep(1)
+    registered = Appeal.objects.count() - before
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "registered": registered,
+        "stalls": stalls,
+        "cpu": cpu.per_item(registered),
+    }
+
+
+def bench_throughput(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
+    """The whole pipeline: gunicorn with 4 sync workers registers, the Celery worker routes and sends the SMS."""
+    with celery(database_url), gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
+        burst = _wrk_burst(base, connections=connections, seconds=seconds)
     return {
         "appeal.register_throughput": {
             **_base(
@@ -221,13 +232,55 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
                 "/s",
                 data,
             ),
-            "value": round(rate, 1),
-            "n": registered,
+            "value": round(burst["rate"], 1),
+            "n": burst["registered"],
             "target": "≥ 200 /s",
-            "errors": int(errors.group(1)) if errors else 0,
-            "note": f"{registered} appeals registered in {seconds} s, "
-            f"{int(errors.group(1)) if errors else 0} failed requests; wrk, PostgreSQL, Redis and the Celery "
-            f"worker (routing every appeal) share the same 2 cores; {stalls}",
+            "errors": burst["errors"],
+            "cpu_ms_per_appeal": burst["cpu"],
+            "note": f"{burst['registered']} appeals registered in {seconds} s, {burst['errors']} failed requests; "
+            f"wrk, PostgreSQL, Redis and the Celery worker (routing every appeal and sending its SMS) share the "
+            f"same 2 cores; {CpuMeter.describe(burst['cpu'])}; {burst['stalls']}",
+        }
+    }
+
+
+def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
+    """The web tier alone: the same burst with no Celery worker, so the appeals wait in REGISTERED; then a
+    worker starts and the time until the last of them is ROUTED is the backlog's drain time."""
+    from django.utils import timezone
+
+    from appeals.models import Appeal, AppealStatus
+
+    since = timezone.now()
+    with gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
+        burst = _wrk_burst(base, connections=connections, seconds=seconds)
+    waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
+    backlog = waiting.count()
+    with celery(database_url):
+        started = time.monotonic()
+        while waiting.exists() and time.monotonic() - started < 300:
+            time.sleep(0.2)
+        drained = round(time.monotonic() - started, 1)
+    left = waiting.count()
+    return {
+        "appeal.register_throughput_web": {
+            **_base(
+                "registrations per second through the form with no routing worker running (the web tier's "
+                f"ceiling): gunicorn 4 sync workers, wrk with {connections} connections",
+                "/s",
+                data,
+            ),
+            "value": round(burst["rate"], 1),
+            "n": burst["registered"],
+            "target": "report",
+            "errors": burst["errors"],
+            "cpu_ms_per_appeal": burst["cpu"],
+            "backlog": backlog,
+            "drained_after_s": drained,
+            "left_registered": left,
+            "note": f"{burst['registered']} appeals registered in {seconds} s, {burst['errors']} failed requests; "
+            f"{CpuMeter.describe(burst['cpu'])}; a worker started afterwards routed the backlog of {backlog} in "
+            f"{drained} s (worker start included), {left} left; {burst['stalls']}",
         }
     }
 
@@ -318,7 +371,7 @@ def run(database_url: str, *, fresh: bool = False, record=lambda results: None) 
         results["appeal.generate_1m"] = generated
         record(results)
     data = f"{Appeal.objects.count():,} appeals".replace(",", " ")
-    for bench in (bench_register, bench_throughput, bench_redis_outage):
+    for bench in (bench_register, bench_throughput, bench_throughput_web, bench_redis_outage):
         results.update(bench(database_url, data))
         record(results)
     return results

@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -55,6 +56,56 @@ class StallMeter:
         disk, cpu_wait = 100 * (io - self.io) / elapsed_us, 100 * (cpu - self.cpu) / elapsed_us
         return (f"during the run every task waited for the disk {disk:.0f} % of the time and some task waited "
                 f"for a CPU {cpu_wait:.0f} % (Linux PSI)")  # fmt: skip
+
+
+class CpuMeter:
+    """CPU time spent by each part of the portal over a stretch of time, read from /proc: where the cores went.
+
+    Only processes alive at the end count (the servers a benchmark starts live through the whole stretch);
+    the load generator (wrk), a child of the benchmark that has ended by then, counts through its rusage.
+    """
+
+    FAMILIES = (("gunicorn", "gunicorn"), ("celery", "Celery"), ("postgres", "PostgreSQL"), ("redis-server", "Redis"))
+
+    def __init__(self) -> None:
+        self.start, self.children = self._ticks(), self._children()
+
+    @staticmethod
+    def _children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    @classmethod
+    def _ticks(cls) -> dict[tuple[str, int], int]:
+        ticks = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            family = next((label for word, label in cls.FAMILIES if word in command), None)
+            if family:
+                ticks[(family, int(entry.name))] = int(fields[11]) + int(fields[12])  # utime + stime
+        return ticks
+
+    def per_item(self, items: int) -> dict[str, float]:
+        """Milliseconds of CPU per item (appeal) for each family, and their total."""
+        hertz = os.sysconf("SC_CLK_TCK")
+        spent: dict[str, float] = {}
+        for (family, pid), ticks in self._ticks().items():
+            spent[family] = spent.get(family, 0) + ticks - self.start.get((family, pid), 0)
+        result = {family: round(1000 * t / hertz / max(items, 1), 2) for family, t in spent.items()}
+        result["wrk"] = round(1000 * (self._children() - self.children) / max(items, 1), 2)
+        result["total"] = round(sum(result.values()), 2)
+        return result
+
+    @staticmethod
+    def describe(per_item: dict[str, float]) -> str:
+        parts = ", ".join(f"{family} {ms} ms" for family, ms in per_item.items() if family != "total")
+        return f"CPU per appeal: {parts}; {per_item['total']} ms in all"
 
 
 def now() -> str:
@@ -123,25 +174,18 @@ def gunicorn(database_url: str, workers: int = 1, env: dict | None = None, timeo
 
 @contextmanager
 def celery(database_url: str, *, beat: bool = False, env: dict | None = None, log_dir: Path | None = None):
-    """A Celery worker (and beat, if asked) for the benchmark database, stopped on exit."""
+    """The Procfile's two Celery workers (router and notifier), and beat if asked, for the benchmark database,
+    stopped on exit."""
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     log_dir = log_dir or Path(tempfile.gettempdir())
     hostname = f"bench-{os.getpid()}-{time.monotonic_ns()}@{socket.gethostname()}"
     celery_cmd = [sys.executable, "-m", "celery", "-A", "openalmaty"]
+    worker = [*celery_cmd, "worker", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
     commands = [
-        [
-            *celery_cmd,
-            "worker",
-            "--concurrency",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-            "--hostname",
-            hostname,
-        ]
-    ]
+        [*worker, "--queues", "celery", "--concurrency", "2", "--hostname", hostname],
+        [*worker, "--queues", "notifications", "--pool", "threads", "--concurrency", "4",
+         "--hostname", f"notifier-{hostname}"],
+    ]  # fmt: skip
     if beat:
         commands.append(
             [*celery_cmd, "beat", "--loglevel", "WARNING", "--schedule", str(log_dir / f"bench-beat-{os.getpid()}")]
@@ -152,11 +196,12 @@ def celery(database_url: str, *, beat: bool = False, env: dict | None = None, lo
         for i, command in enumerate(commands)
     ]  # fmt: skip
     try:
-        ping = [sys.executable, "-m", "celery", "-A", "openalmaty", "inspect", "ping", "-d", hostname, "--timeout", "1"]
         deadline = time.monotonic() + 60
-        while subprocess.run(ping, cwd=ROOT, env=env, capture_output=True, check=False).returncode != 0:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the benchmark's Celery worker did not start")
+        for name in (hostname, f"notifier-{hostname}"):
+            ping = [*celery_cmd, "inspect", "ping", "-d", name, "--timeout", "1"]
+            while subprocess.run(ping, cwd=ROOT, env=env, capture_output=True, check=False).returncode != 0:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the benchmark's Celery worker {name} did not start")
         yield processes
     finally:
         for process in processes:

@@ -205,6 +205,13 @@ CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery is safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120  # far below the visibility timeout
+# Messages wait on gateways (SMS, mail: seconds when one is slow), so they have a queue and a worker of their
+# own (Procfile: notifier): routing never queues behind a hanging gateway. Everything else, routing and beat's
+# sweeps, stays on the default queue ("celery"), which the router worker takes.
+CELERY_TASK_ROUTES = {
+    "appeals.tasks.send_notification_task": {"queue": "notifications"},
+    "appeals.tasks.resend_pending_notifications_task": {"queue": "notifications"},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A killed worker's unacknowledged task comes back after this, not after Celery's default hour.
     "visibility_timeout": 300,

@@ -150,3 +150,46 @@ def test_a_rule_added_while_the_worker_runs_routes_its_next_appeal(celery_worker
     rule.is_active = False
     rule.save()
     assert routed_to("В сквере опять сухие деревья") == "public-spaces"
+
+
+def test_a_hanging_sms_gateway_never_delays_routing(throwaway_redis, tmp_path):
+    """Messages wait on the gateway in their own queue and worker; routing never queues behind them."""
+    import http.server
+    import threading
+
+    from conftest import NOTIFIER, ROUTER, celery_broker, start_worker, stop_worker, test_database_url
+
+    released = threading.Event()
+
+    class HangingGateway(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            released.wait(10)  # longer than the portal's timeout: every attempt times out
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HangingGateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    env = {"SMS_BACKEND": "openalmaty.sms.HttpBackend", "SMS_GATEWAY_URL": f"http://127.0.0.1:{gateway.server_port}/",
+           "SMS_GATEWAY_TIMEOUT": "2", "SMS_GATEWAY_RETRIES": "0"}  # fmt: skip
+    load_reference_data()
+    url, log = test_database_url(), tmp_path / "worker.log"
+    workers = [start_worker(database_url=url, broker_url=throwaway_redis.url, env=env, log_path=log.with_stem(name),
+                            **options) for name, options in (("router", ROUTER), ("notifier", NOTIFIER))]  # fmt: skip
+    try:
+        with celery_broker(throwaway_redis.url):
+            for n in range(3):
+                appeal = register_appeal(channel="call_centre", text=f"Яма на дороге у остановки № {n + 1}",
+                                         contact=Contact(name="Caller", phone=f"+7701555667{n}"))  # fmt: skip
+                # routed long before one SMS attempt (2 s) could end, even with earlier messages still hanging
+                wait_for(lambda: Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED, timeout=1.5)  # noqa: B023
+            sms = Notification.objects.filter(channel="sms")
+            wait_for(lambda: sms.exclude(last_error="").count() == 3, timeout=20)  # each attempt timed out
+            assert set(sms.values_list("status", flat=True)) == {NotificationStatus.PENDING}  # kept for beat
+    finally:
+        released.set()
+        for worker in workers:
+            stop_worker(worker)
+        gateway.shutdown()
