@@ -27,4 +27,10 @@ prepare_django
 
 log "Starting gunicorn, the Celery worker and Celery beat (Procfile)"
 cd "$ROOT"
-honcho start --no-prefix --procfile Procfile --port "$PORT" || true
+# In the background and waited for, so that a SIGTERM (a supervisor, `timeout`) reaches honcho and its
+# processes instead of waiting behind them; Ctrl-C goes to the whole foreground group as before.
+honcho start --no-prefix --procfile Procfile --port "$PORT" &
+HONCHO_PID=$!
+trap 'kill -TERM "$HONCHO_PID" 2>/dev/null' TERM
+wait "$HONCHO_PID" || true
+wait "$HONCHO_PID" 2>/dev/null || true  # after a signal the first wait returns at once; let honcho finish
