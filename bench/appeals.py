@@ -2,7 +2,7 @@
 throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
-appeal.register_throughput_web, appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
+appeal.register_throughput_web, appeal.celery_task_floor, appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
 """
 
 import http.client
@@ -182,34 +182,39 @@ wrk.headers["Referer"] = "{base}/"
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format(nil, "/appeals/new/", nil, "{body}" .. counter)
+  return wrk.format(nil, "{path}", nil, "{body}" .. counter)
 end
 """
 
 
-def _wrk_burst(base: str, *, connections: int, seconds: int) -> dict:
-    """wrk (C, 1 thread) posts the real form as fast as `connections` connections allow, for `seconds`."""
+def _wrk_burst(base: str, *, connections: int, seconds: int, path: str = "/appeals/new/", fields=None,
+               count=None) -> dict:  # fmt: skip
+    """wrk (C, 1 thread) posts a form (the real one unless `path` and `fields` say otherwise) as fast as
+    `connections` connections allow, for `seconds`; `count()` tells how many rows the posts made."""
     from urllib.parse import urlencode
 
     from appeals.models import Appeal
 
     client = FormClient(base)
-    body = urlencode({
-        "csrfmiddlewaretoken": client.token, "kind": "report", "category": client.categories[0],
-        "district": client.districts[0], "address": "пр. Абая, 10", "contact_name": "wrk", "language": "ru",
-        "consent": "on", "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
-    })  # fmt: skip
+    fields = fields or {
+        "kind": "report", "category": client.categories[0], "district": client.districts[0],
+        "address": "пр. Абая, 10", "contact_name": "wrk", "language": "ru", "consent": "on",
+        "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
+    }  # fmt: skip
+    count = count or Appeal.objects.count
+    body = urlencode({"csrfmiddlewaretoken": client.token, **fields})
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     script = Path(tempfile.mkdtemp()) / "post.lua"
-    script.write_text(WRK_SCRIPT.replace("{cookie}", cookie).replace("{base}", base).replace("{body}", body + "+"))
-    before, stalls, cpu = Appeal.objects.count(), StallMeter(), CpuMeter()
+    script.write_text(WRK_SCRIPT.replace("{cookie}", cookie).replace("{base}", base).replace("{path}", path)
+                      .replace("{body}", body + "+"))  # fmt: skip
+    before, stalls, cpu = count(), StallMeter(), CpuMeter()
     output = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     stalls = stalls.summary()
     time.sleep(1)
-    registered = Appeal.objects.count() - before
+    registered = count() - before
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
@@ -246,14 +251,24 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
 
 def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
     """The web tier alone: the same burst with no Celery worker, so the appeals wait in REGISTERED; then a
-    worker starts and the time until the last of them is ROUTED is the backlog's drain time."""
+    worker starts and the time until the last of them is ROUTED is the backlog's drain time.
+
+    Baseline, same gunicorn, same minutes: the bare view of bench.floor (one-field form, one INSERT, commit,
+    publish), the floor the notes measured at 231–312 /s on a machine like this one."""
     from django.utils import timezone
 
     from appeals.models import Appeal, AppealStatus
+    from bench import floor
 
     since = timezone.now()
-    with gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
-        burst = _wrk_burst(base, connections=connections, seconds=seconds)
+    floor.create_table()
+    try:
+        with gunicorn(database_url, workers=4, env={**BENCH_ENV, "DJANGO_SETTINGS_MODULE": "bench.settings"}) as base:
+            burst = _wrk_burst(base, connections=connections, seconds=seconds)
+            bare = _wrk_burst(base, connections=connections, seconds=seconds, path="/bench-floor/register/",
+                              fields={"text": "Нагрузочный тест"}, count=floor.rows)  # fmt: skip
+    finally:
+        floor.drop()
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
     backlog = waiting.count()
     with celery(database_url):
@@ -274,13 +289,52 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
             "n": burst["registered"],
             "target": "report",
             "errors": burst["errors"],
+            "baseline": "bare view (one-field form, one INSERT, commit, publish)",
+            "baseline_value": round(bare["rate"], 1),
             "cpu_ms_per_appeal": burst["cpu"],
+            "baseline_cpu_ms_per_request": bare["cpu"],
             "backlog": backlog,
             "drained_after_s": drained,
             "left_registered": left,
             "note": f"{burst['registered']} appeals registered in {seconds} s, {burst['errors']} failed requests; "
-            f"{CpuMeter.describe(burst['cpu'])}; a worker started afterwards routed the backlog of {backlog} in "
-            f"{drained} s (worker start included), {left} left; {burst['stalls']}",
+            f"{CpuMeter.describe(burst['cpu'])}; the bare view in the same gunicorn: {bare['rate']:.0f} /s "
+            f"({bare['errors']} failed), {CpuMeter.describe(bare['cpu']).replace('per appeal', 'per request')}; "
+            f"a worker started afterwards routed the backlog of {backlog} in {drained} s (worker start included), "
+            f"{left} left; {burst['stalls']}",
+        }
+    }
+
+
+def bench_task_floor(database_url: str, data: str, *, tasks: int = 4000) -> dict[str, dict]:
+    """Celery's floor on this machine: the CPU the Procfile's workers spend on a task that does nothing (the built-in
+    celery.accumulate), and this process's CPU to publish one. Two such tasks per appeal (routing, its SMS) and
+    the bare view of bench.floor are the least any appeal can cost here."""
+    import redis
+    from django.conf import settings
+
+    from openalmaty.celery import app
+
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    with celery(database_url):
+        while queue.llen("celery"):  # whatever an earlier run left, before the meter starts
+            time.sleep(0.1)
+        cpu, started = CpuMeter(), time.process_time()
+        for n in range(tasks):
+            app.send_task("celery.accumulate", args=[n])
+        publish_ms = (time.process_time() - started) * 1000 / tasks
+        while queue.llen("celery"):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        spent = cpu.per_item(tasks)
+    return {
+        "appeal.celery_task_floor": {
+            **_base("CPU the Celery workers spend on one task that does nothing (celery.accumulate)", "ms", data),
+            "value": spent["Celery"],
+            "n": tasks,
+            "publish_ms": round(publish_ms, 2),
+            "target": "report",
+            "note": f"{spent['Celery']} ms in the workers (Redis {spent['Redis']} ms) and {publish_ms:.2f} ms to "
+            f"publish, per task, over {tasks} tasks",
         }
     }
 
@@ -371,7 +425,7 @@ def run(database_url: str, *, fresh: bool = False, record=lambda results: None) 
         results["appeal.generate_1m"] = generated
         record(results)
     data = f"{Appeal.objects.count():,} appeals".replace(",", " ")
-    for bench in (bench_register, bench_throughput, bench_throughput_web, bench_redis_outage):
+    for bench in (bench_register, bench_throughput, bench_throughput_web, bench_task_floor, bench_redis_outage):
         results.update(bench(database_url, data))
         record(results)
     return results

@@ -243,7 +243,10 @@ def write_report(results: dict[str, dict]) -> None:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, r in results.items():
-        baseline = f"{r['baseline']}: p95 {r['baseline_p95']}" if r.get("baseline") else ""
+        baseline = ""
+        if r.get("baseline"):
+            figure = f"p95 {r['baseline_p95']}" if "baseline_p95" in r else r.get("baseline_value", "")
+            baseline = f"{r['baseline']}: {figure}"
         value = r.get("value", "")
         lines.append(
             f"| `{key}` | {r.get('what', '')} | {r.get('p50', value)} | {r.get('p95', '')} | {r.get('p99', '')} "
