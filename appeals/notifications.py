@@ -151,17 +151,18 @@ def send_notification(*, notification_id: int) -> bool:
         return True
 
 
+def waiting(older_than: timedelta):
+    """Messages still PENDING `older_than` after they were recorded."""
+    return Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=timezone.now() - older_than)
+
+
 def stuck_notifications_count(*, older_than: timedelta = timedelta(minutes=5)) -> int:
     """Messages still PENDING long after they were recorded: the notifier is down or a gateway keeps failing
     (beat re-sends what waits over a minute, so five minutes is several missed chances)."""
-    cutoff = timezone.now() - older_than
-    return Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff).count()
+    return waiting(older_than).count()
 
 
 def resend_pending(*, older_than_seconds: int = 60, limit: int = 500) -> int:
     """Beat: send what is still PENDING (its task was lost, or the provider failed earlier)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff).values_list(
-        "pk", flat=True
-    )
+    ids = waiting(timedelta(seconds=older_than_seconds)).values_list("pk", flat=True)
     return sum(send_notification(notification_id=pk) for pk in list(ids[:limit]))

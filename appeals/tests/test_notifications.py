@@ -70,4 +70,5 @@ def test_healthz_counts_messages_that_nobody_sent_for_five_minutes(make_appeal, 
 
     assert send_notification(notification_id=old.pk) is True
     assert stuck_notifications_count() == 0
-    assert fresh.status == NotificationStatus.PENDING  # young ones are not an alert
+    fresh.refresh_from_db()
+    assert fresh.status == NotificationStatus.PENDING  # still waiting, but too young to be an alert
