@@ -225,6 +225,14 @@ def _wrk_burst(base: str, *, connections: int, seconds: int, path: str = "/appea
     }
 
 
+def _seconds_until_routed(waiting, limit: float = 300) -> float:
+    """Seconds until `waiting` (appeals still REGISTERED) is empty, or `limit`."""
+    started = time.monotonic()
+    while waiting.exists() and time.monotonic() - started < limit:
+        time.sleep(0.2)
+    return round(time.monotonic() - started, 1)
+
+
 def bench_throughput(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
     """The whole pipeline: gunicorn with 4 sync workers registers, the Celery workers route and send the SMS;
     then the time until every appeal of the burst is ROUTED."""
@@ -236,10 +244,8 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
     with celery(database_url), gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
         burst = _wrk_burst(base, connections=connections, seconds=seconds)
-        behind, started = waiting.count(), time.monotonic()
-        while waiting.exists() and time.monotonic() - started < 300:
-            time.sleep(0.2)
-        drained = round(time.monotonic() - started, 1)
+        behind = waiting.count()
+        drained = _seconds_until_routed(waiting)
     return {
         "appeal.register_throughput": {
             **_base(
@@ -286,10 +292,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
     backlog = waiting.count()
     with celery(database_url):
-        started = time.monotonic()
-        while waiting.exists() and time.monotonic() - started < 300:
-            time.sleep(0.2)
-        drained = round(time.monotonic() - started, 1)
+        drained = _seconds_until_routed(waiting)
     left = waiting.count()
     return {
         "appeal.register_throughput_web": {
