@@ -20,6 +20,8 @@ from bench.harness import ROOT, CpuMeter, StallMeter, celery, free_port, gunicor
 
 MILLION = 1_000_000
 BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
+WEB = {"workers": 2, "threads": 4}  # the Procfile's gunicorn: 2 gthread processes × 4 threads
+WEB_DESCRIPTION = "gunicorn as in the Procfile (2 processes × 4 threads, keep-alive)"
 
 
 def _base(what: str, unit: str, data: str) -> dict:
@@ -234,7 +236,7 @@ def _seconds_until_routed(waiting, limit: float = 300) -> float:
 
 
 def bench_throughput(database_url: str, data: str, *, connections: int = 8, seconds: int = 20) -> dict[str, dict]:
-    """The whole pipeline: gunicorn with 4 sync workers registers, the Celery workers route and send the SMS;
+    """The whole pipeline: gunicorn as in the Procfile registers, the Celery workers route and send the SMS;
     then the time until every appeal of the burst is ROUTED."""
     from django.utils import timezone
 
@@ -242,15 +244,14 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
 
     since = timezone.now()
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
-    with celery(database_url), gunicorn(database_url, workers=4, env=BENCH_ENV) as base:
+    with celery(database_url), gunicorn(database_url, env=BENCH_ENV, **WEB) as base:
         burst = _wrk_burst(base, connections=connections, seconds=seconds)
         behind = waiting.count()
         drained = _seconds_until_routed(waiting)
     return {
         "appeal.register_throughput": {
             **_base(
-                f"registrations per second through the form, gunicorn 4 sync workers, wrk with {connections} "
-                "connections",
+                f"registrations per second through the form, {WEB_DESCRIPTION}, wrk with {connections} connections",
                 "/s",
                 data,
             ),
@@ -283,7 +284,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
     since = timezone.now()
     floor.create_table()
     try:
-        with gunicorn(database_url, workers=4, env={**BENCH_ENV, "DJANGO_SETTINGS_MODULE": "bench.settings"}) as base:
+        with gunicorn(database_url, env={**BENCH_ENV, "DJANGO_SETTINGS_MODULE": "bench.settings"}, **WEB) as base:
             burst = _wrk_burst(base, connections=connections, seconds=seconds)
             bare = _wrk_burst(base, connections=connections, seconds=seconds, path="/bench-floor/register/",
                               fields={"text": "Нагрузочный тест"}, count=floor.rows)  # fmt: skip
@@ -298,7 +299,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
         "appeal.register_throughput_web": {
             **_base(
                 "registrations per second through the form with no routing worker running (the web tier's "
-                f"ceiling): gunicorn 4 sync workers, wrk with {connections} connections",
+                f"ceiling): {WEB_DESCRIPTION}, wrk with {connections} connections",
                 "/s",
                 data,
             ),
@@ -375,7 +376,7 @@ def bench_redis_outage(database_url: str, data: str, *, outage_s: int = 60, rate
     try:
         with (
             celery(database_url, beat=True, env=env, log_dir=workdir),
-            gunicorn(database_url, workers=2, env=env) as base,
+            gunicorn(database_url, env=env, **WEB) as base,
         ):
             client = FormClient(base)
 

@@ -149,13 +149,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 1, env: dict | None = None, timeout: int = 30) -> Iterator[str]:
-    """A gunicorn serving the portal on a free loopback port; yields its base URL."""
+def gunicorn(
+    database_url: str, workers: int = 1, env: dict | None = None, timeout: int = 30, threads: int = 1
+) -> Iterator[str]:
+    """A gunicorn serving the portal on a free loopback port; yields its base URL.
+
+    threads > 1: the Procfile's gthread worker, which keeps HTTP connections alive; otherwise a sync worker."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "openalmaty.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning", "--timeout", str(timeout)],
+         "--workers", str(workers), "--log-level", "warning", "--timeout", str(timeout),
+         *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else [])],
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
