@@ -17,3 +17,25 @@ def _renew_stale_database_connections(**kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@signals.worker_init.connect
+def _yield_the_cpu_to_the_web(**kwargs) -> None:
+    """A worker runs below gunicorn's CPU priority: in a burst, citizens' requests come first and routing and
+    messages catch up right after (the appeal is committed and its deadline counts from registration).
+
+    Linux schedules first by session ("autogroups", on by default): a worker started in a session of its own,
+    as honcho and the test and benchmark harnesses start it, competes as a group whatever its own nice value,
+    so where the kernel has autogroups the group's nice value is set too (for the worker's session only).
+    """
+    from django.conf import settings
+
+    niceness = settings.CELERY_WORKER_NICENESS
+    if niceness <= 0:
+        return
+    os.nice(niceness)  # the pool's processes inherit it
+    try:
+        with open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(niceness))
+    except OSError:
+        pass  # no autogroups here: the processes' own nice value is what counts

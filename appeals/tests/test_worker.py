@@ -1,6 +1,9 @@
 """End to end with a real Celery worker on the real Redis (and one that a test may kill)."""
 
+import os
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -52,6 +55,25 @@ def test_a_form_submission_is_routed_by_the_worker_with_the_legal_deadline(celer
     # the SMS with the number and the code goes out once the appeal is routed
     sms = appeal.notifications.get(channel="sms")
     wait_for(lambda: Notification.objects.get(pk=sms.pk).status == NotificationStatus.SENT)
+
+
+def test_the_worker_runs_below_the_web_tiers_cpu_priority(celery_worker_process):
+    """In a burst citizens' requests come first: the worker, its pool and (where the kernel groups processes
+    by session) its session's group run at CELERY_WORKER_NICENESS; whoever started it keeps its own."""
+    from django.conf import settings
+
+    niceness = settings.CELERY_WORKER_NICENESS
+    assert niceness > 0
+    main = celery_worker_process.process.pid
+    pool = [
+        int(pid) for pid in subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()
+    ]
+    assert pool, "the prefork pool has a process"
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in [main, *pool]] == [niceness] * (1 + len(pool))
+    assert os.getpriority(os.PRIO_PROCESS, 0) == 0
+    if Path("/proc/self/autogroup").exists():
+        assert Path(f"/proc/{main}/autogroup").read_text().split()[-1] == str(niceness)
+        assert Path("/proc/self/autogroup").read_text().split()[-1] == "0"
 
 
 def test_a_task_delivered_twice_changes_nothing(celery_worker_process):
