@@ -245,11 +245,11 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
     since = timezone.now()
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)
     with celery(database_url), gunicorn(database_url, env=BENCH_ENV, **WEB) as base:
-        whole = CpuMeter()  # the workers yield the CPU during the burst and route the rest after it
+        meter = CpuMeter()  # the workers yield the CPU during the burst and route the rest after it
         burst = _wrk_burst(base, connections=connections, seconds=seconds)
         behind = waiting.count()
         drained = _seconds_until_routed(waiting)
-        whole = whole.per_item(burst["registered"])
+        until_routed = meter.per_item(burst["registered"])
     return {
         "appeal.register_throughput": {
             **_base(
@@ -262,14 +262,14 @@ def bench_throughput(database_url: str, data: str, *, connections: int = 8, seco
             "target": "≥ 200 /s",
             "errors": burst["errors"],
             "cpu_ms_per_appeal": burst["cpu"],
-            "cpu_ms_per_appeal_until_routed": whole,
+            "cpu_ms_per_appeal_until_routed": until_routed,
             "unrouted_at_end": behind,
             "drained_after_s": drained,
             "note": f"{burst['registered']} appeals registered in {seconds} s, {burst['errors']} failed requests; "
             f"wrk, PostgreSQL, Redis and the Celery workers (routing every appeal and sending its SMS, at a lower "
             f"CPU priority) share the same 2 cores; {behind} not yet routed when the burst ended, all routed "
             f"{drained} s later; during the burst, {CpuMeter.describe(burst['cpu'])}; until the last was routed, "
-            f"{CpuMeter.describe(whole)}; {burst['stalls']}",
+            f"{CpuMeter.describe(until_routed)}; {burst['stalls']}",
         }
     }
 
@@ -320,7 +320,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
             "left_registered": left,
             "note": f"{burst['registered']} appeals registered in {seconds} s, {burst['errors']} failed requests; "
             f"{CpuMeter.describe(burst['cpu'])}; the bare view in the same gunicorn: {bare['rate']:.0f} /s "
-            f"({bare['errors']} failed), {CpuMeter.describe(bare['cpu']).replace('per appeal', 'per request')}; "
+            f"({bare['errors']} failed), {CpuMeter.describe(bare['cpu'], 'request')}; "
             f"a worker started afterwards routed the backlog of {backlog} in {drained} s (worker start included), "
             f"{left} left; {burst['stalls']}",
         }

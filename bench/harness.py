@@ -103,9 +103,9 @@ class CpuMeter:
         return result
 
     @staticmethod
-    def describe(per_item: dict[str, float]) -> str:
+    def describe(per_item: dict[str, float], item: str = "appeal") -> str:
         parts = ", ".join(f"{family} {ms} ms" for family, ms in per_item.items() if family != "total")
-        return f"CPU per appeal: {parts}; {per_item['total']} ms in all"
+        return f"CPU per {item}: {parts}; {per_item['total']} ms in all"
 
 
 def now() -> str:

@@ -25,7 +25,7 @@ prepare_django
   fi
 ) &
 
-log "Starting gunicorn, the Celery worker and Celery beat (Procfile)"
+log "Starting gunicorn, the two Celery workers (router, notifier) and Celery beat (Procfile)"
 cd "$ROOT"
 # In the background and waited for, so that a SIGTERM (a supervisor, `timeout`) reaches honcho and its
 # processes instead of waiting behind them; Ctrl-C goes to the whole foreground group as before.
