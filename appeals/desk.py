@@ -34,6 +34,7 @@ from appeals.models import (
     VisitHandover,
     VisitKind,
 )
+from appeals.reference_cache import ReferenceData
 from appeals.services import Contact, register_appeal
 
 DESK_PERMISSION = "appeals.use_desk"
@@ -189,6 +190,7 @@ def desk_register_appeal(
     attachments: Iterable[UploadedFile] = (),
     language: str = "ru",
     guide=None,
+    reference: ReferenceData | None = None,
 ) -> Appeal:
     """Register one more appeal of this visit through the one door, at the operator's desk.
 
@@ -199,7 +201,7 @@ def desk_register_appeal(
     appeal = register_appeal(
         channel=visit.channel, text=text, contact=_contact(visit), kind=kind, category=category,
         district=district, address=address, attachments=attachments, language=language,
-        registered_by=operator, guide=guide,
+        registered_by=operator, guide=guide, reference=reference,
     )  # fmt: skip
     VisitAppeal.objects.create(visit=visit, appeal=appeal, operator=operator)
     _clear_draft(visit, "appeal")

@@ -218,9 +218,10 @@ def _act(request: HttpRequest, public_id, name: str, form, call, message) -> Htt
 @require_POST
 @operator_required
 def visit_appeal(request: HttpRequest, public_id) -> HttpResponse:
+    form = DeskAppealForm(request.POST, request.FILES)
     return _act(
-        request, public_id, "appeal", DeskAppealForm(request.POST, request.FILES),
-        lambda visit, d: desk.desk_register_appeal(visit=visit, operator=request.user, **d),
+        request, public_id, "appeal", form,
+        lambda visit, d: desk.desk_register_appeal(visit=visit, operator=request.user, reference=form.reference(), **d),
         lambda appeal: _("Appeal %(number)s is registered; the citizen gets an SMS with the number and the code.")
         % {"number": appeal.number},
     )  # fmt: skip

@@ -66,14 +66,17 @@ class ReferenceChoiceField(forms.ChoiceField):
 
 
 class ReferenceForm(forms.Form):
-    """A form whose ReferenceChoiceFields share one snapshot: one version check for the form, not one a field."""
+    """A form whose ReferenceChoiceFields share one snapshot: one version check for the form, not one a field.
+
+    `form.reference()` is that snapshot, for whatever the view does next with the choices it checked.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        snapshot = functools.cache(reference_data)
+        self.reference = functools.cache(reference_data)
         for field in self.fields.values():  # this form's own copies of the fields
             if isinstance(field, ReferenceChoiceField):
-                field.snapshot = snapshot
+                field.snapshot = self.reference
                 field.choices = field._current_choices  # the copy's, not the declared field's
 
 

@@ -43,7 +43,7 @@ from appeals.models import (
     PersonalDataAccess,
 )
 from appeals.notifications import dispatch_pending, notify_citizen, notify_staff
-from appeals.reference_cache import reference_data
+from appeals.reference_cache import ReferenceData, reference_data
 from appeals.roles import is_supervisor
 from appeals.routing import choose_department
 from appeals.uploads import validate_upload
@@ -159,16 +159,19 @@ def register_appeal(
     registered_by=None,
     parent: Appeal | None = None,
     guide=None,
+    reference: ReferenceData | None = None,
 ) -> Appeal:
     """Register an appeal from any channel; after commit it is routed by Celery (or by the sweeper).
 
+    `reference` is the snapshot the caller's form checked the topic and district against, if any: its clock
+    and calendar then come from the same version, without reading the version again.
     Raises ValidationError for what the law or the database refuses (e.g. no way to reach the author).
     """
     if not (citizen or contact.phone or contact.email):
         raise ValidationError(_("An appeal needs a way to reach its author: a phone or an email."), code="anonymous")
     if citizen is None:
         citizen = account_for_contact(contact)
-    reference = reference_data()  # one snapshot for the clock and the calendar
+    reference = reference or reference_data()  # one snapshot for the clock and the calendar
     clock = reference.clocks[kind]
     received_at = received_at or timezone.now()
     deadlines = compute_deadlines(clock=clock, received_at=received_at, exceptions=reference.calendar)

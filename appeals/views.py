@@ -88,7 +88,7 @@ def appeal_create(request: HttpRequest) -> HttpResponse:
                                     phone_verified=True),
                     kind=data["kind"], category=data["category"], district=data["district"], address=data["address"],
                     text=data["text"], attachments=data["attachments"], language=data["language"],
-                    guide=data["guide"],
+                    guide=data["guide"], reference=form.reference(),
                 )  # fmt: skip
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -2,7 +2,9 @@
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from accounts.session import remember_confirmed_phone
 from appeals.forms import AppealForm
 from appeals.models import Category, Department, District, RoutingRule, Sphere
 from appeals.reference_cache import reference_data
@@ -66,6 +68,20 @@ def test_a_form_checks_topic_and_district_with_one_query(reference, django_asser
         form = AppealForm(data)
         assert form.is_valid(), form.errors
     assert form.cleaned_data["district"].code == "auezov"
+
+
+def test_filing_through_the_form_reads_the_version_once(reference, client):
+    """The form checks the topic against a snapshot and the registration takes its clock from the same one."""
+    session = client.session
+    remember_confirmed_phone(session, "+77015556677")
+    session.save()
+    data = {"kind": "application", "category": Category.objects.get(code="courtyard").pk,
+            "district": District.objects.get(code="auezov").pk, "text": "Во дворе нет освещения уже месяц.",
+            "contact_name": "Ержан", "language": "ru", "consent": "on"}  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/appeals/new/", data)
+    assert response.status_code == 302
+    assert sum("appeals_reference_version" in query["sql"] for query in queries.captured_queries) == 1
 
 
 def test_a_topic_switched_off_is_refused_by_the_form_at_once(reference):
