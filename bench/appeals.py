@@ -2,7 +2,8 @@
 throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
-appeal.register_throughput_web, appeal.celery_task_floor, appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
+appeal.register_throughput_web, appeal.register_instructions, appeal.celery_task_floor, appeal.redis_outage
+(../shared/BENCHMARKS_FORMAT.md).
 """
 
 import http.client
@@ -11,8 +12,10 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -327,6 +330,57 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
     }
 
 
+def _instructions(database_url: str, what: str, count: int) -> int:
+    """The instructions callgrind counts in a process that replays `count` POSTs of bench.wsgi_replay."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, "-m", "bench.wsgi_replay", what, str(count)],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "PYTHONHASHSEED": "0"},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+
+
+def bench_register_instructions(database_url: str, data: str, *, few: int = 5, many: int = 45) -> dict[str, dict]:
+    """What one registration costs the Django process in CPU instructions, counted by callgrind: the same on a
+    busy host as on an idle one, where the throughput bursts' CPU milliseconds swing by up to a half from hour
+    to hour. Two runs of `few` and `many` requests, so that start-up cancels out. Baseline: the bare view."""
+    from django.utils import timezone
+
+    from appeals.models import Appeal, AppealStatus
+    from bench import floor
+
+    since = timezone.now()
+    floor.create_table()
+    runs = [(what, count) for what in ("form", "floor") for count in (few, many)]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:  # one a core: the counts do not depend on the timing
+            counted = dict(zip(runs, pool.map(lambda run: _instructions(database_url, *run), runs), strict=True))
+    finally:
+        floor.drop()
+    per_request = {what: (counted[what, many] - counted[what, few]) / (many - few) for what in ("form", "floor")}
+    with celery(database_url):  # route what the replays registered
+        _seconds_until_routed(Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED))
+    form, bare = per_request["form"] / 1e6, per_request["floor"] / 1e6
+    return {
+        "appeal.register_instructions": {
+            **_base(
+                "CPU instructions per registration through the form in the Django process (middleware, "
+                "form, queries, commit, publish; callgrind, independent of the host's speed)",
+                "M instructions",
+                data,
+            ),
+            "value": round(form, 2),
+            "n": many - few,
+            "target": "report",
+            "baseline": "bare view (one-field form, one INSERT, commit, publish)",
+            "baseline_value": round(bare, 2),
+            "note": f"{form:.2f} M instructions a registration against {bare:.2f} M for the bare view "
+            f"({form / bare:.1f}×); PostgreSQL's and Redis's own work is not counted",
+        }
+    }
+
+
 def bench_task_floor(database_url: str, data: str, *, tasks: int = 4000) -> dict[str, dict]:
     """Celery's floor on this machine: the CPU the Procfile's workers spend on a task that does nothing (the built-in
     celery.accumulate), and this process's CPU to publish one. Two such tasks per appeal (routing, its SMS) and
@@ -467,7 +521,14 @@ def run(database_url: str, *, fresh: bool = False, record=lambda results: None) 
         record(results)
     data = f"{Appeal.objects.count():,} appeals".replace(",", " ")
     settle(database_url)
-    for bench in (bench_register, bench_throughput, bench_throughput_web, bench_task_floor, bench_redis_outage):
+    for bench in (
+        bench_register,
+        bench_throughput,
+        bench_throughput_web,
+        bench_register_instructions,
+        bench_task_floor,
+        bench_redis_outage,
+    ):
         results.update(bench(database_url, data))
         record(results)
     return results

@@ -3,7 +3,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_system_packages
-command -v wrk >/dev/null 2>&1 || { log "Installing wrk"; as_root apt-get install -y -qq wrk >/dev/null; }
+for tool in wrk valgrind; do  # the HTTP load; instruction counts that do not depend on the host's speed
+  command -v "$tool" >/dev/null 2>&1 || { log "Installing $tool"; as_root apt-get install -y -qq "$tool" >/dev/null; }
+done
 ensure_venv requirements-dev.txt
 trap stop_started_services EXIT
 ensure_postgres
