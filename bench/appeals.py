@@ -64,20 +64,34 @@ def ensure_appeals(database_url: str, *, fresh: bool, count: int = MILLION) -> d
     }
 
 
+def confirmed_session() -> str:
+    """The key of a new session whose visitor has confirmed a phone by SMS, as the form requires."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.session import remember_confirmed_phone
+
+    session = SessionStore()
+    remember_confirmed_phone(session, "+77015556677")
+    session.save()
+    return session.session_key
+
+
+def burst_fields(category: int, district: int) -> dict:
+    """The appeal the load benchmarks post, again and again."""
+    return {
+        "kind": "report", "category": category, "district": district, "address": "пр. Абая, 10",
+        "contact_name": "wrk", "language": "ru", "consent": "on",
+        "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
+    }  # fmt: skip
+
+
 class FormClient:
     """A citizen's browser: a session with a confirmed phone, the CSRF token, keep-alive HTTP."""
 
     def __init__(self, base_url: str) -> None:
-        from django.contrib.sessions.backends.db import SessionStore
-
-        from accounts.session import remember_confirmed_phone
-
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
-        session = SessionStore()
-        remember_confirmed_phone(session, "+77015556677")
-        session.save()
-        self.cookies = {"sessionid": session.session_key}
+        self.cookies = {"sessionid": confirmed_session()}
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         status, headers, body = self.request("GET", "/appeals/new/")
         assert status == 200, status
@@ -201,11 +215,7 @@ def _wrk_burst(base: str, *, connections: int, seconds: int, path: str = "/appea
     from appeals.models import Appeal
 
     client = FormClient(base)
-    fields = fields or {
-        "kind": "report", "category": client.categories[0], "district": client.districts[0],
-        "address": "пр. Абая, 10", "contact_name": "wrk", "language": "ru", "consent": "on",
-        "text": "Нагрузочный тест: не горит фонарь во дворе, обращение",
-    }  # fmt: skip
+    fields = fields or burst_fields(client.categories[0], client.districts[0])
     count = count or Appeal.objects.count
     body = urlencode({"csrfmiddlewaretoken": client.token, **fields})
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
@@ -294,7 +304,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
         with gunicorn(database_url, env={**BENCH_ENV, "DJANGO_SETTINGS_MODULE": "bench.settings"}, **WEB) as base:
             burst = _wrk_burst(base, connections=connections, seconds=seconds)
             bare = _wrk_burst(base, connections=connections, seconds=seconds, path="/bench-floor/register/",
-                              fields={"text": "Нагрузочный тест"}, count=floor.rows)  # fmt: skip
+                              fields=floor.FIELDS, count=floor.rows)  # fmt: skip
     finally:
         floor.drop()
     waiting = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED)

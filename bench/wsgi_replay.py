@@ -12,7 +12,8 @@ import re
 import sys
 from urllib.parse import urlencode
 
-from bench.appeals import BENCH_ENV
+from bench import floor
+from bench.appeals import BENCH_ENV, burst_fields, confirmed_session
 
 HOST = "127.0.0.1"
 
@@ -42,30 +43,22 @@ def _call(application, environ: dict) -> tuple[str, dict, bytes]:
 
 
 def replay(what: str, count: int) -> None:
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.wsgi import get_wsgi_application
 
-    from accounts.session import remember_confirmed_phone
     from appeals.models import Category, District
 
     application = get_wsgi_application()
-    session = SessionStore()
-    remember_confirmed_phone(session, "+77015556677")
-    session.save()
-    cookies = {"sessionid": session.session_key}
+    cookies = {"sessionid": confirmed_session()}
     status, headers, page = _call(application, _environ("GET", "/appeals/new/", cookies))
     assert status.startswith("200"), status
     cookies["csrftoken"] = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    if what == "form":
-        path, fields = "/appeals/new/", {
-            "kind": "application", "category": Category.objects.values_list("pk", flat=True).first(),
-            "district": District.objects.values_list("pk", flat=True).first(), "address": "пр. Абая, 10",
-            "text": "Бенчмарк: не вывозят мусор во дворе.", "contact_name": "Бенчмарк", "language": "ru",
-            "consent": "on",
-        }  # fmt: skip
+    if what == "form":  # the wrk bursts' appeal
+        path = "/appeals/new/"
+        fields = burst_fields(Category.objects.values_list("pk", flat=True).first(),
+                              District.objects.values_list("pk", flat=True).first())  # fmt: skip
     else:
-        path, fields = "/bench-floor/register/", {"text": "Нагрузочный тест"}
+        path, fields = "/bench-floor/register/", floor.FIELDS
     body = urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
     for _ in range(count):
         status, _, _ = _call(application, _environ("POST", path, cookies, body))
