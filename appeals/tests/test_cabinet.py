@@ -70,6 +70,19 @@ def test_an_unverified_account_gets_no_appeals_by_phone(make_appeal):
     assert appeal.citizen is None
 
 
+def test_an_appeal_joins_the_account_that_checked_the_iin_and_never_a_closed_one(make_appeal):
+    user = User.objects.create_user(phone="+77017778899", password=PASSWORD)
+    confirm_iin(user=user, iin="900101300007", checked_by=None)
+    closed = User.objects.create_user(phone="+77012223344", password=PASSWORD, phone_verified_at=timezone.now(),
+                                      is_active=False)  # fmt: skip
+
+    by_iin = make_appeal(contact=Contact(name="Дана", email="d@example.kz", iin="900101300007", iin_verified=True))
+    by_closed_phone = make_appeal(contact=Contact(name="Ерлан", phone=closed.phone))
+
+    assert by_iin.citizen == user
+    assert by_closed_phone.citizen is None
+
+
 def test_linking_by_iin_needs_both_sides_checked(make_appeal):
     user = User.objects.create_user(phone="+77017778899", password=PASSWORD)
     typed = make_appeal(contact=Contact(name="Дана", email="d@example.kz", iin="900101300007"))
