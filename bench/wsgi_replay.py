@@ -8,12 +8,11 @@ counts is the portal's own work per request.
 
 import io
 import os
-import re
 import sys
 from urllib.parse import urlencode
 
 from bench import floor
-from bench.appeals import BENCH_ENV, burst_fields, confirmed_session
+from bench.appeals import BENCH_ENV, burst_fields, confirmed_session, csrf
 
 HOST = "127.0.0.1"
 
@@ -45,18 +44,13 @@ def _call(application, environ: dict) -> tuple[str, dict, bytes]:
 def replay(what: str, count: int) -> None:
     from django.core.wsgi import get_wsgi_application
 
-    from appeals.models import Category, District
-
     application = get_wsgi_application()
     cookies = {"sessionid": confirmed_session()}
     status, headers, page = _call(application, _environ("GET", "/appeals/new/", cookies))
     assert status.startswith("200"), status
-    cookies["csrftoken"] = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    cookies["csrftoken"], token = csrf(headers["Set-Cookie"], page.decode())
     if what == "form":  # the wrk bursts' appeal
-        path = "/appeals/new/"
-        fields = burst_fields(Category.objects.values_list("pk", flat=True).first(),
-                              District.objects.values_list("pk", flat=True).first())  # fmt: skip
+        path, fields = "/appeals/new/", burst_fields()
     else:
         path, fields = "/bench-floor/register/", floor.FIELDS
     body = urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
