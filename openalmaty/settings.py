@@ -200,6 +200,7 @@ SMS_GATEWAY_RETRIES = int(os.environ.get("SMS_GATEWAY_RETRIES", "2"))
 
 # --- Celery (read notes/performance_and_reliability.md §2 before changing) --------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_TRANSPORT = "openalmaty.broker:Transport"  # kombu's Redis transport, one command client a channel
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery is safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
