@@ -1,4 +1,4 @@
-"""The Redis broker transport (CELERY_BROKER_TRANSPORT): kombu's, with one command client a channel.
+"""kombu's Redis transports with one command client a channel: CELERY_BROKER_TRANSPORT, by transport_for().
 
 kombu's Redis channel builds a new redis-py client for every command it sends outside the consumer's loop: each
 publish, and on the workers each delivery's and acknowledgement's bookkeeping. A client copies redis-py's
@@ -7,10 +7,12 @@ table of ~170 reply callbacks, upper-casing each name: 0.78 M CPU instructions, 
 and builds it again when the pool changes (after a fork or a reconnection kombu drops the pool).
 """
 
+from urllib.parse import urlsplit
+
 from kombu.transport import redis
 
 
-class Channel(redis.Channel):
+class OneCommandClient:
     _command_client = None
 
     def _create_client(self, asynchronous=False):
@@ -22,5 +24,26 @@ class Channel(redis.Channel):
         return client
 
 
+class Channel(OneCommandClient, redis.Channel):
+    pass
+
+
 class Transport(redis.Transport):
     Channel = Channel
+
+
+class SentinelChannel(OneCommandClient, redis.SentinelChannel):
+    pass
+
+
+class SentinelTransport(redis.SentinelTransport):
+    Channel = SentinelChannel
+
+
+def transport_for(broker_url: str) -> str | None:
+    """Ours for redis:// and sentinel:// URLs; None, kombu's choice by the URL's scheme, for any other
+    (rediss://, where kombu also sets TLS up from the scheme, or another broker)."""
+    return {
+        "redis": "openalmaty.broker:Transport",
+        "sentinel": "openalmaty.broker:SentinelTransport",
+    }.get(urlsplit(broker_url).scheme)

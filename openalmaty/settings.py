@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from openalmaty.broker import transport_for
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(os.environ.get("OA_LOCAL_DIR", BASE_DIR / ".local"))
 
@@ -200,7 +202,7 @@ SMS_GATEWAY_RETRIES = int(os.environ.get("SMS_GATEWAY_RETRIES", "2"))
 
 # --- Celery (read notes/performance_and_reliability.md §2 before changing) --------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_BROKER_TRANSPORT = "openalmaty.broker:Transport"  # kombu's Redis transport, one command client a channel
+CELERY_BROKER_TRANSPORT = transport_for(CELERY_BROKER_URL)  # kombu's, keeping one Redis client a channel
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery is safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,11 +1,15 @@
-"""Celery in a web process: its settings, and the broker transport of openalmaty.broker on the real Redis."""
+"""Celery in a web process: its settings, and the broker transports of openalmaty.broker on real Redis servers."""
 
 import json
+import shutil
+import subprocess
+import time
 
 import redis
+from kombu import Connection
 
 from appeals.tasks import route_appeal_task
-from conftest import celery_broker
+from conftest import RedisServer, _free_port, celery_broker
 from openalmaty import broker
 from openalmaty.celery import app
 
@@ -49,3 +53,46 @@ def test_a_process_publishes_again_after_redis_restarts(throwaway_redis):
 
     published = [json.loads(message)["headers"]["argsrepr"] for message in queue.lrange("celery", 0, -1)]
     assert published == ["(2,)"]
+
+
+def test_redis_and_sentinel_urls_get_the_one_client_transports_and_any_other_url_kombus_own():
+    assert broker.transport_for("redis://127.0.0.1:6379/1") == "openalmaty.broker:Transport"
+    assert broker.transport_for("sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379") == (
+        "openalmaty.broker:SentinelTransport"
+    )
+    assert broker.transport_for("rediss://redis.example:6380/0") is None  # kombu sets TLS up from the scheme
+    assert broker.transport_for("amqp://guest@localhost//") is None
+
+
+def test_a_message_published_through_sentinel_reaches_the_master(tmp_path):
+    """The deployment the README recommends: Redis with Sentinel; the broker URL names the sentinels."""
+    port = _free_port()
+    master = RedisServer(url=f"redis://127.0.0.1:{port}/0", port=port, directory=tmp_path)
+    master.start()
+    sentinel_port = _free_port()
+    config = tmp_path / "sentinel.conf"
+    config.write_text(f"port {sentinel_port}\nbind 127.0.0.1\nsentinel monitor oa 127.0.0.1 {master.port} 1\n")
+    sentinel = subprocess.Popen([shutil.which("redis-server") or "redis-server", str(config), "--sentinel"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        asking = redis.Redis(port=sentinel_port, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                if asking.sentinel_get_master_addr_by_name("oa"):
+                    break
+            except redis.ConnectionError:
+                pass  # not listening yet
+            time.sleep(0.05)
+        broker_url = f"sentinel://127.0.0.1:{sentinel_port}"
+        transport = broker.transport_for(broker_url)
+        with Connection(broker_url, transport=transport, transport_options={"master_name": "oa"}) as connection:
+            assert isinstance(connection.default_channel, broker.SentinelChannel)
+            queue = connection.SimpleQueue("sentinel-check")
+            queue.put({"appeal": 1})
+            queue.put({"appeal": 2})
+            queue.close()
+        assert redis.Redis.from_url(master.url).llen("sentinel-check") == 2
+    finally:
+        sentinel.kill()
+        sentinel.wait()
+        master.kill()
