@@ -4,7 +4,7 @@ kombu's Redis channel builds a new redis-py client for every command it sends ou
 publish, and on the workers each delivery's and acknowledgement's bookkeeping. A client copies redis-py's
 table of ~170 reply callbacks, upper-casing each name: 0.78 M CPU instructions, a quarter of a publish
 (callgrind). The client holds no connection of its own, only the channel's pool, so the channel keeps one
-and builds it again when the pool changes (after a fork or a reconnection kombu drops the pool).
+and builds it again when kombu replaces the pool (in a forked child, or after the channel was closed).
 """
 
 from urllib.parse import urlsplit
