@@ -2,7 +2,8 @@
 throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
-appeal.register_throughput_web, appeal.register_instructions, appeal.celery_task_floor, appeal.redis_outage
+appeal.register_throughput_web, appeal.register_instructions, appeal.route_instructions, appeal.celery_task_floor,
+appeal.redis_outage
 (../shared/BENCHMARKS_FORMAT.md).
 """
 
@@ -348,11 +349,11 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
     }
 
 
-def _instructions(database_url: str, what: str, count: int) -> int:
-    """The instructions callgrind counts in a process that replays `count` POSTs of bench.wsgi_replay."""
+def _instructions(database_url: str, module: str, *arguments: str) -> int:
+    """The instructions callgrind counts in a process that runs `python -m module arguments` (a replay)."""
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-         sys.executable, "-m", "bench.wsgi_replay", what, str(count)],
+         sys.executable, "-m", module, *arguments],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "PYTHONHASHSEED": "0"},
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -360,12 +361,15 @@ def _instructions(database_url: str, what: str, count: int) -> int:
 
 
 def bench_register_instructions(database_url: str, data: str, *, few: int = 5, many: int = 45) -> dict[str, dict]:
-    """What one registration costs the Django process in CPU instructions, counted by callgrind: the same on a
-    busy host as on an idle one, where the throughput bursts' CPU milliseconds swing by up to a half from hour
-    to hour. Two runs of `few` and `many` requests, so that start-up cancels out. Baseline: the bare view."""
+    """What one appeal costs in CPU instructions, counted by callgrind: the same on a busy host as on an idle
+    one, where the throughput bursts' CPU milliseconds swing by up to a half from hour to hour.
+
+    The registration in the Django process (baseline: the bare view), then the workers' two tasks for each
+    appeal it registered (routing, its SMS). Runs of `few` and `many`, so that start-up cancels out."""
+    from django.db.models import Prefetch
     from django.utils import timezone
 
-    from appeals.models import Appeal, AppealStatus
+    from appeals.models import Appeal, AppealStatus, Notification, NotificationStatus
     from bench import floor
 
     since = timezone.now()
@@ -373,12 +377,26 @@ def bench_register_instructions(database_url: str, data: str, *, few: int = 5, m
     runs = [(what, count) for what in ("form", "floor") for count in (few, many)]
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:  # one a core: the counts do not depend on the timing
-            counted = dict(zip(runs, pool.map(lambda run: _instructions(database_url, *run), runs), strict=True))
+            counted = pool.map(lambda run: _instructions(database_url, "bench.wsgi_replay", run[0], str(run[1])), runs)
+            counted = dict(zip(runs, counted, strict=True))
     finally:
         floor.drop()
     per_request = {what: (counted[what, many] - counted[what, few]) / (many - few) for what in ("form", "floor")}
-    with celery(database_url):  # route what the replays registered
-        _seconds_until_routed(Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED))
+
+    registered = Appeal.objects.filter(created_at__gte=since, status=AppealStatus.REGISTERED).order_by("pk")
+    pending = Notification.objects.filter(status=NotificationStatus.PENDING)
+    work = [
+        f"{appeal.pk}:" + ",".join(str(message.pk) for message in appeal.notifications.all())
+        for appeal in registered.prefetch_related(Prefetch("notifications", queryset=pending))
+    ]
+    assert len(work) == few + many, len(work)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the appeals of the two runs apart
+        few_tasks, many_tasks = pool.map(
+            lambda chunk: _instructions(database_url, "bench.task_replay", *chunk), (work[:few], work[few:])
+        )
+    tasks = (many_tasks - few_tasks) / (many - few) / 1e6
+    assert not registered.exists() and not pending.filter(appeal__created_at__gte=since).exists()
+    # The tasks the replays published stay queued; the next benchmark's workers take them, each finding its work done.
     form, bare = per_request["form"] / 1e6, per_request["floor"] / 1e6
     return {
         "appeal.register_instructions": {
@@ -395,7 +413,20 @@ def bench_register_instructions(database_url: str, data: str, *, few: int = 5, m
             "baseline_value": round(bare, 2),
             "note": f"{form:.2f} M instructions a registration against {bare:.2f} M for the bare view "
             f"({form / bare:.1f}×); PostgreSQL's and Redis's own work is not counted",
-        }
+        },
+        "appeal.route_instructions": {
+            **_base(
+                "CPU instructions per appeal in the Celery workers' tasks after its registration: routing (locked "
+                "read, rules, UPDATE, event, the SMS task's publish) and sending its SMS (callgrind)",
+                "M instructions",
+                data,
+            ),
+            "value": round(tasks, 2),
+            "n": many - few,
+            "target": "report",
+            "note": f"{tasks:.2f} M instructions an appeal in the two task bodies, besides Celery's own work "
+            f"around each task (appeal.celery_task_floor); PostgreSQL's and Redis's own work is not counted",
+        },
     }
 
 
