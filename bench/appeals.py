@@ -377,8 +377,8 @@ def bench_register_instructions(database_url: str, data: str, *, few: int = 5, m
     runs = [(what, count) for what in ("form", "floor") for count in (few, many)]
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:  # one a core: the counts do not depend on the timing
-            counted = pool.map(lambda run: _instructions(database_url, "bench.wsgi_replay", run[0], str(run[1])), runs)
-            counted = dict(zip(runs, counted, strict=True))
+            counts = pool.map(lambda run: _instructions(database_url, "bench.wsgi_replay", run[0], str(run[1])), runs)
+            counted = dict(zip(runs, counts, strict=True))
     finally:
         floor.drop()
     per_request = {what: (counted[what, many] - counted[what, few]) / (many - few) for what in ("form", "floor")}

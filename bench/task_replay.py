@@ -17,9 +17,11 @@ def replay(work: list[tuple[int, list[int]]]) -> None:
     from appeals.tasks import route_appeal_task, send_notification_task
 
     for appeal_id, message_ids in work:
-        assert route_appeal_task(appeal_id), f"appeal {appeal_id} was not waiting for routing"
+        routed = route_appeal_task(appeal_id)
+        assert routed, f"appeal {appeal_id} was not waiting for routing"
         for message_id in message_ids:
-            assert send_notification_task(message_id), f"message {message_id} was not pending"
+            sent = send_notification_task(message_id)
+            assert sent, f"message {message_id} was not pending"
 
 
 def parse(arguments: list[str]) -> list[tuple[int, list[int]]]:
