@@ -3,8 +3,7 @@ throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
 appeal.register_throughput_web, appeal.register_instructions, appeal.route_instructions, appeal.celery_task_floor,
-appeal.redis_outage
-(../shared/BENCHMARKS_FORMAT.md).
+appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
 """
 
 import http.client

@@ -1,4 +1,4 @@
-"""kombu's Redis transports with one command client a channel: CELERY_BROKER_TRANSPORT, by transport_for().
+"""kombu's Redis transports with one command client a channel: CELERY_BROKER_TRANSPORT (settings.transport_for).
 
 kombu's Redis channel builds a new redis-py client for every command it sends outside the consumer's loop: each
 publish, and on the workers each delivery's and acknowledgement's bookkeeping. A client copies redis-py's
@@ -6,8 +6,6 @@ table of ~170 reply callbacks, upper-casing each name: 0.78 M CPU instructions, 
 (callgrind). The client holds no connection of its own, only the channel's pool, so the channel keeps one
 and builds it again when kombu replaces the pool (in a forked child, or after the channel was closed).
 """
-
-from urllib.parse import urlsplit
 
 from kombu.transport import redis
 
@@ -38,12 +36,3 @@ class SentinelChannel(OneCommandClient, redis.SentinelChannel):
 
 class SentinelTransport(redis.SentinelTransport):
     Channel = SentinelChannel
-
-
-def transport_for(broker_url: str) -> str | None:
-    """Ours for redis:// and sentinel:// URLs; None, kombu's choice by the URL's scheme, for any other
-    (rediss://, where kombu also sets TLS up from the scheme, or another broker)."""
-    return {
-        "redis": "openalmaty.broker:Transport",
-        "sentinel": "openalmaty.broker:SentinelTransport",
-    }.get(urlsplit(broker_url).scheme)

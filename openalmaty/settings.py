@@ -15,8 +15,6 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from openalmaty.broker import transport_for
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(os.environ.get("OA_LOCAL_DIR", BASE_DIR / ".local"))
 
@@ -51,6 +49,16 @@ def cache_url_for(broker_url: str) -> str:
     parts = urlsplit(broker_url)
     db = int(parts.path.strip("/") or 0) + 8
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, parts.fragment))
+
+
+def transport_for(broker_url: str) -> str | None:
+    """openalmaty.broker's transports for redis:// and sentinel:// URLs; None, kombu's choice by the URL's scheme,
+    for any other (rediss://, where kombu also sets TLS up from the scheme, or another broker). A path, not
+    the class: settings stay free of kombu's Redis transport, which kombu imports when a connection needs it."""
+    return {
+        "redis": "openalmaty.broker:Transport",
+        "sentinel": "openalmaty.broker:SentinelTransport",
+    }.get(urlsplit(broker_url).scheme)
 
 
 DEBUG = env_bool("DEBUG")

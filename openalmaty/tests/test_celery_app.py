@@ -12,6 +12,7 @@ from appeals.tasks import route_appeal_task
 from conftest import RedisServer, _free_port, celery_broker
 from openalmaty import broker
 from openalmaty.celery import app
+from openalmaty.settings import transport_for
 
 
 def test_celery_works_with_every_celery_setting_of_django():
@@ -56,12 +57,12 @@ def test_a_process_publishes_again_after_redis_restarts(throwaway_redis):
 
 
 def test_redis_and_sentinel_urls_get_the_one_client_transports_and_any_other_url_kombus_own():
-    assert broker.transport_for("redis://127.0.0.1:6379/1") == "openalmaty.broker:Transport"
-    assert broker.transport_for("sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379") == (
+    assert transport_for("redis://127.0.0.1:6379/1") == "openalmaty.broker:Transport"
+    assert transport_for("sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379") == (
         "openalmaty.broker:SentinelTransport"
     )
-    assert broker.transport_for("rediss://redis.example:6380/0") is None  # kombu sets TLS up from the scheme
-    assert broker.transport_for("amqp://guest@localhost//") is None
+    assert transport_for("rediss://redis.example:6380/0") is None  # kombu sets TLS up from the scheme
+    assert transport_for("amqp://guest@localhost//") is None
 
 
 def test_a_message_published_through_sentinel_reaches_the_master(tmp_path):
@@ -84,7 +85,7 @@ def test_a_message_published_through_sentinel_reaches_the_master(tmp_path):
                 pass  # not listening yet
             time.sleep(0.05)
         broker_url = f"sentinel://127.0.0.1:{sentinel_port}"
-        transport = broker.transport_for(broker_url)
+        transport = transport_for(broker_url)
         with Connection(broker_url, transport=transport, transport_options={"master_name": "oa"}) as connection:
             assert isinstance(connection.default_channel, broker.SentinelChannel)
             queue = connection.SimpleQueue("sentinel-check")
