@@ -24,7 +24,7 @@ def main(argv: list[str]) -> None:
     os.environ["DATABASE_URL"] = database_url  # this process reads and prepares the benchmark database too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openalmaty.settings")
     django.setup()
-    from bench import admin, appeals, cabinet, desk, guides, home
+    from bench import admin, appeals, cabinet, desk, guides, home, interpreter
 
     results = previous_results()
 
@@ -39,6 +39,7 @@ def main(argv: list[str]) -> None:
         "cabinet": lambda url: cabinet.run(url, fresh=fresh),
         "admin": lambda url: admin.run(url, fresh=fresh, record=record, appeals=scale),
         "desk": lambda url: desk.run(url, fresh=fresh),
+        "interpreter": interpreter.run,
     }
     for name, run in benchmarks.items():
         if names and name not in names:

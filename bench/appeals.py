@@ -3,7 +3,7 @@ throughput on 2 cores, and a 60-second Redis outage.
 
 Keys: appeal.generate_1m, appeal.register, appeal.route_latency, appeal.register_throughput,
 appeal.register_throughput_web, appeal.register_instructions, appeal.route_instructions, appeal.celery_task_floor,
-appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
+appeal.celery_task_floor_paced, appeal.redis_outage (../shared/BENCHMARKS_FORMAT.md).
 """
 
 import http.client
@@ -19,7 +19,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.harness import ROOT, CpuMeter, StallMeter, celery, free_port, gunicorn, machine, now, percentiles
+from bench.harness import (
+    ROOT,
+    CpuMeter,
+    StallMeter,
+    callgrind_instructions,
+    celery,
+    free_port,
+    gunicorn,
+    machine,
+    now,
+    percentiles,
+)
 
 MILLION = 1_000_000
 BENCH_ENV = {"APPEAL_RATE_PER_MINUTE": str(10**9), "APPEAL_RATE_PER_DAY": str(10**9)}
@@ -350,13 +361,7 @@ def bench_throughput_web(database_url: str, data: str, *, connections: int = 8, 
 
 def _instructions(database_url: str, module: str, *arguments: str) -> int:
     """The instructions callgrind counts in a process that runs `python -m module arguments` (a replay)."""
-    result = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-         sys.executable, "-m", module, *arguments],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, "PYTHONHASHSEED": "0"},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+    return callgrind_instructions([sys.executable, "-m", module, *arguments], env={"DATABASE_URL": database_url})
 
 
 def bench_register_instructions(database_url: str, data: str, *, few: int = 5, many: int = 45) -> dict[str, dict]:
@@ -429,27 +434,46 @@ def bench_register_instructions(database_url: str, data: str, *, few: int = 5, m
     }
 
 
-def bench_task_floor(database_url: str, data: str, *, tasks: int = 4000) -> dict[str, dict]:
+def bench_task_floor(database_url: str, data: str, *, tasks: int = 4000, pace_per_s: int = 100) -> dict[str, dict]:
     """Celery's floor on this machine: the CPU the Procfile's workers spend on a task that does nothing (the built-in
     celery.accumulate), and this process's CPU to publish one. Two such tasks per appeal (routing, its SMS) and
-    the bare view of bench.floor are the least any appeal can cost here."""
+    the bare view of bench.floor are the least any appeal can cost here.
+
+    Measured twice in the same workers: with every task queued at once (the workers drain a backlog, as after
+    a burst), and with the tasks arriving one at a time at `pace_per_s`, as appeals do, so that the workers
+    wake up for each one."""
     import redis
     from django.conf import settings
 
     from openalmaty.celery import app
 
     queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    with celery(database_url):
-        while queue.llen("celery"):  # whatever an earlier run left, before the meter starts
-            time.sleep(0.1)
-        cpu, started = CpuMeter(), time.process_time()
-        for n in range(tasks):
-            app.send_task("celery.accumulate", args=[n])
-        publish_ms = (time.process_time() - started) * 1000 / tasks
+
+    def drained() -> None:
         while queue.llen("celery"):
             time.sleep(0.05)
         time.sleep(0.5)
+
+    def publish_all(pace: float | None) -> float:
+        """Publish `tasks` tasks, paced or at once; this process's CPU per publish, in ms."""
+        started, begun = time.process_time(), time.monotonic()
+        for n in range(tasks):
+            app.send_task("celery.accumulate", args=[n])
+            if pace and (ahead := begun + (n + 1) / pace - time.monotonic()) > 0:
+                time.sleep(ahead)
+        return (time.process_time() - started) * 1000 / tasks
+
+    with celery(database_url):
+        drained()  # whatever an earlier run left, before the meter starts
+        cpu = CpuMeter()
+        publish_ms = publish_all(None)
+        drained()
         spent = cpu.per_item(tasks)
+        cpu = CpuMeter()
+        publish_all(pace_per_s)
+        drained()
+        paced = cpu.per_item(tasks)
+    ratio = paced["Celery"] / spent["Celery"]
     return {
         "appeal.celery_task_floor": {
             **_base("CPU the Celery workers spend on one task that does nothing (celery.accumulate)", "ms", data),
@@ -459,7 +483,24 @@ def bench_task_floor(database_url: str, data: str, *, tasks: int = 4000) -> dict
             "target": "report",
             "note": f"{spent['Celery']} ms in the workers (Redis {spent['Redis']} ms) and {publish_ms:.2f} ms to "
             f"publish, per task, over {tasks} tasks",
-        }
+        },
+        "appeal.celery_task_floor_paced": {
+            **_base(
+                f"CPU the Celery workers spend on one task that does nothing when the tasks arrive one at a time "
+                f"({pace_per_s} /s, the pace of a burst of registrations)",
+                "ms",
+                data,
+            ),
+            "value": paced["Celery"],
+            "n": tasks,
+            "target": "report",
+            "baseline": "the same tasks queued at once (appeal.celery_task_floor)",
+            "baseline_value": spent["Celery"],
+            "ratio": round(ratio, 2),
+            "note": f"{paced['Celery']} ms in the workers (Redis {paced['Redis']} ms) per task against "
+            f"{spent['Celery']} ms when the same workers drain the tasks queued at once ({ratio:.1f}×): a worker "
+            f"woken for each task pays its wake-up, its Redis round trips and the pool's hand-over every time",
+        },
     }
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import resource
 import socket
 import statistics
@@ -22,6 +23,16 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 BENCH_DB = "openalmaty_bench"
+
+
+def callgrind_instructions(command: list[str], env: dict | None = None) -> int:
+    """The CPU instructions callgrind counts in `command`: the same figure on a busy host as on an idle one."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0", **(env or {})},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
 
 def machine() -> str:
