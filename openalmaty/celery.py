@@ -19,9 +19,15 @@ def _read_the_django_settings_once(sender, **kwargs) -> None:
     of its 3.1 M (callgrind). So a later change to Django's settings (override_settings) no longer reaches
     Celery: change app.conf instead, as conftest.celery_broker does.
     """
+    from celery.app.utils import detect_settings
     from django.conf import settings
 
     ours = {name: getattr(settings, name) for name in dir(settings) if name.startswith("CELERY_")}
+    # A few prefixed names (CELERY_TIMEZONE, CELERY_TASK_PUBLISH_RETRY_POLICY) are also Celery 3's names for
+    # the same settings, and every worker would warn at its start that they are deprecated and tell the
+    # operator to rewrite the settings file. Those go to Celery under its own name: the same setting.
+    flagged = detect_settings(None, ours, prefix="CELERY").deprecated_settings
+    ours = {name.removeprefix("CELERY_").lower() if name in flagged else name: value for name, value in ours.items()}
     sender.config_from_object(ours, namespace="CELERY")
 
 

@@ -29,6 +29,16 @@ def test_celery_works_with_every_celery_setting_of_django():
     )
 
 
+def test_a_worker_starts_without_calling_our_settings_deprecated():
+    """CELERY_TIMEZONE and CELERY_TASK_PUBLISH_RETRY_POLICY are also Celery 3's names: given as they are, every
+    worker warned at its start that they would be removed and told the operator to rewrite the settings."""
+    from django.conf import settings
+
+    assert app.conf.maybe_warn_deprecated_settings() is False  # what the worker calls at its start
+    assert app.conf.timezone == settings.CELERY_TIMEZONE
+    assert app.conf.task_publish_retry_policy == settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+
+
 def test_a_channel_sends_its_commands_through_one_client_until_kombu_drops_its_pool():
     with app.connection_for_write() as connection:
         channel = connection.default_channel
