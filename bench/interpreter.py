@@ -76,7 +76,7 @@ def bench_python_build(*, rounds: int = 20000, repeats: int = 7) -> dict[str, di
     return {
         "machine.python_build": {
             "what": f"a pure-Python workload on pyenv's default build of CPython {version} (no PGO, no LTO, "
-            "shared library; the portal's 3.12 is built so) against the distribution's build of the same version",
+            "shared library) against the distribution's build of the same version",
             "unit": "× instructions",
             "measured_at": now(),
             "machine": machine(),
