@@ -1,7 +1,7 @@
 """What the build of the Python interpreter costs on this machine: the same pure-Python work (bench/
 interpreter_workload.py) on the distribution's CPython (Debian builds it with profile-guided and link-time
 optimisation, its library linked into the binary) and on pyenv's build of the same version (its default:
-neither, and a shared library), which is how this machine's Python 3.12, the portal's, was built.
+neither, and a shared library), which is how the set-up's Python comes when it is found under pyenv.
 
 Key: machine.python_build. The portal's own interpreter is counted beside them: every figure of the
 portal's Python processes (gunicorn, the Celery workers) moves with its build.
