@@ -41,7 +41,8 @@ def _same_version_pair() -> tuple[str, str, str] | None:
     pairs = {version: origins for version, origins in found.items() if len(origins) == 2}
     if not pairs:
         return None
-    version = ours if (ours := _version(sys.executable)) in pairs else max(pairs)
+    ours = "{}.{}".format(*sys.version_info[:2])
+    version = ours if ours in pairs else max(pairs)
     return version, pairs[version]["distribution"], pairs[version]["pyenv"]
 
 
